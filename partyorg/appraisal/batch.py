@@ -1,0 +1,343 @@
+"""Classification and quota of a whole period at national scale (PostgreSQL).
+
+``classify_period`` classifies every appraised, reviewed subject of a period (optionally one subtree)
+with the domain of its rule set (AR-28) and applies the peer-group quota (AR-33..AR-36) to every group,
+in parallel worker processes that each read their share of the peer groups with COPY, and writes the
+compact results (status, proposal, band, flags) back with COPY into a staging table and one UPDATE.
+
+No rule lives here. The classification of a subject is a pure function of its facts, so equal facts are
+classified once per worker (a memo on the tuple of the fields ``facts.subject_facts`` reads); a miss
+builds the facts with the same ``facts.subject_facts`` the services use. The per-row trace (checks,
+rules, defaults) is not stored by the batch: the subject page recomputes it from the stored facts.
+Disciplinary decisions are read as the services read them (AR-49..AR-51).
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from partyorg.domain.rating import Candidate, RuleSet, apply_quota, classify
+from partyorg.domain.rating.quota import quota_ratio
+
+from . import facts as io
+
+# Columns read per rating: everything ``facts.subject_facts`` reads, plus identity and grouping.
+COLUMNS = ("id", "member_id", "unit_id", "org_path", "peer_group", "rule_set", "subject_key", "subject_type",
+           "collective_kind", "body", "score_general_x10", "score_tasks_x10", "score_total_x10", "tasks_total",
+           "tasks_done", "tasks_on_time", "tasks_exceeded", "shortcomings_found", "shortcomings_remedied",
+           "units_total", "units_not_completed", "socio_applicable", "socio_failed", "low_confidence",
+           "low_confidence_source", "findings", "mitigations", "sick_leave_days", "maternity_leave", "grades",
+           "assessed_level", "cbccvc", "state_level")
+_JSON = {"findings", "mitigations", "grades"}
+_INT = {"id", "member_id", "unit_id", "score_general_x10", "score_tasks_x10", "score_total_x10", "tasks_total",
+        "tasks_done", "tasks_on_time", "tasks_exceeded", "shortcomings_found", "shortcomings_remedied",
+        "units_total", "units_not_completed", "socio_applicable", "socio_failed", "sick_leave_days"}
+_BOOL = {"low_confidence", "maternity_leave", "cbccvc"}
+_KEY_FIELDS = tuple(c for c in COLUMNS if c not in {"id", "member_id", "unit_id", "org_path", "peer_group",
+                                                     "subject_key", "low_confidence_source", "body"})
+_I = {name: i for i, name in enumerate(COLUMNS)}
+
+
+@dataclass
+class BatchReport:
+    period_label: str
+    rows: int = 0
+    distinct_facts: int = 0
+    groups: int = 0
+    candidates: int = 0
+    admitted: int = 0
+    moved: int = 0
+    undecided_ties: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    workers: int = 1
+    written: int = 0
+    updated: int = 0
+
+
+def _parse(row: tuple[str | None, ...]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for name, value in zip(COLUMNS, row, strict=True):
+        if value is None:
+            out.append(None)
+        elif name in _INT:
+            out.append(int(value))
+        elif name in _BOOL:
+            out.append(value == "t")
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def _namespace(row: tuple[Any, ...]) -> SimpleNamespace:
+    data = dict(zip(COLUMNS, row, strict=True))
+    for name in _JSON:
+        data[name] = json.loads(data[name]) if data[name] else ([] if name != "grades" else {})
+    data["is_collective"] = data["subject_type"] == "collective"
+    return SimpleNamespace(**data)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Disciplines, read once (AR-49..AR-51), as services._discipline_inputs reads them
+
+
+@dataclass
+class DisciplineIndex:
+    by_member: dict[int, list[Any]]
+    by_path: dict[str, list[tuple[Any, str]]]  # every ancestor path of the act's unit/member's cell
+    by_org_parent: dict[int, list[Any]]
+    holders: dict[int, list[int]]  # organization -> members holding a current post in it
+    path_of: dict[int, str]
+
+
+def load_disciplines(cur: Any, years: set[int]) -> DisciplineIndex:
+    from partyorg.domain.tree import ancestor_paths
+
+    cur.execute("""
+        SELECT d.id, d.member_id, d.organization_id, d.form, d.decision_date, d.act_date, d.unit_at_act_id,
+               d.duty_related, d.related_to_functions, d.self_detected_remedied, d.effect_end,
+               m.org_path, u.path, o.parent_id
+        FROM appraisal_disciplinerecord d
+        LEFT JOIN members_member m ON m.id = d.member_id
+        LEFT JOIN organizations_organization u ON u.id = d.unit_at_act_id
+        LEFT JOIN organizations_organization o ON o.id = d.organization_id
+        WHERE d.counted_year = ANY(%s)""", [sorted(years)])
+    index = DisciplineIndex(defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list), {})
+    for (pk, member_id, _org_id, form, decision_date, act_date, unit_id, duty, related, remedied, effect_end,
+         member_path, unit_path, org_parent) in cur.fetchall():
+        rec = SimpleNamespace(pk=pk, form=form, decision_date=decision_date, act_date=act_date,
+                              unit_at_act_id=unit_id, duty_related=duty, related_to_functions=related,
+                              self_detected_remedied=remedied, effect_end=effect_end,
+                              unit_path=unit_path, member_path=member_path, member_id=member_id)
+        if member_id is not None:
+            index.by_member[member_id].append(rec)
+            paths = set()
+            for base in filter(None, (member_path, unit_path)):
+                paths.update([*ancestor_paths(base), base])
+            for p in paths:
+                index.by_path[p].append((rec, p))
+        elif org_parent is not None:
+            index.by_org_parent[org_parent].append(rec)
+    if index.by_member:
+        cur.execute("SELECT organization_id, member_id FROM members_position WHERE end_on IS NULL "
+                    "AND member_id = ANY(%s)", [list(index.by_member)])
+        for org_id, member_id in cur.fetchall():
+            index.holders[org_id].append(member_id)
+    return index
+
+
+def _disciplines(ns: SimpleNamespace, index: DisciplineIndex, period: io.Period) -> io.DisciplineInputs:
+    del period  # the domain counts them in the period (AR-49)
+    if ns.member_id is not None:
+        return io.DisciplineInputs(own=tuple(io.discipline_domain(d) for d in index.by_member.get(ns.member_id, ())))
+    unit_key = str(ns.unit_id)
+    members = []
+    if ns.body == "organization":
+        seen = set()
+        for rec, _p in index.by_path.get(ns.org_path, ()):
+            if rec.pk in seen:
+                continue
+            seen.add(rec.pk)
+            inside = rec.unit_path is None or rec.unit_path.startswith(ns.org_path)
+            members.append(io.discipline_domain(rec, unit_key=unit_key if inside else str(rec.unit_at_act_id)))
+    else:
+        for member_id in index.holders.get(ns.unit_id, ()):
+            for rec in index.by_member.get(member_id, ()):
+                inside = rec.unit_path is None or rec.unit_path.startswith(ns.org_path)
+                members.append(io.discipline_domain(rec, unit_key=unit_key if inside else str(rec.unit_at_act_id)))
+    subs = tuple(io.discipline_domain(d) for d in index.by_org_parent.get(ns.unit_id, ()))
+    return io.DisciplineInputs(members=tuple(members), subordinates=subs)
+
+
+def _discipline_signature(row: tuple[Any, ...], index: DisciplineIndex) -> tuple[Any, ...]:
+    member_id = row[_I["member_id"]]
+    if member_id is not None:
+        recs = index.by_member.get(member_id)
+        return () if not recs else tuple(sorted(r.pk for r in recs))
+    path = row[_I["org_path"]]
+    recs = [r.pk for r, _p in index.by_path.get(path, ())]
+    recs += [r.pk for r in index.by_org_parent.get(row[_I["unit_id"]], ())]
+    for member_id in index.holders.get(row[_I["unit_id"]], ()):
+        recs += [r.pk for r in index.by_member.get(member_id, ())]
+    return () if not recs else (row[_I["unit_id"]], tuple(sorted(set(recs))))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The worker: read a share of the peer groups, classify, apply the quota, stage the results
+
+
+_STATUS = {"rated": "rated", "candidate": "candidate", "gap": "gap", "mitigation_pending": "mitigation_pending",
+           "not_reviewed": "not_reviewed"}
+
+
+def confidence_answers(year: int) -> dict[int, bool]:
+    """AR-23(b): the confidence-vote module's answer for every member it knows a vote of in ``year``, read
+    once in the parent (Django). Calls ``low_confidence_over_half`` only for members that have a rated
+    subject in a vote of that year (every other member's answer is None by that function's contract)."""
+    try:
+        from partyorg.confidence.selectors import low_confidence_over_half  # type: ignore[import-not-found]
+    except ImportError:
+        return {}
+    try:
+        from partyorg.confidence.models import Subject  # type: ignore[import-not-found]
+
+        candidates = set(Subject.objects.filter(conference__vote_date__year=year, member_id__isnull=False)
+                         .values_list("member_id", flat=True))
+    except Exception:  # noqa: BLE001 - the module's models changed: fall back to no answers
+        return {}
+    out = {}
+    for member_id in candidates:
+        value = low_confidence_over_half(member_id, year)
+        if value is not None:
+            out[member_id] = bool(value)
+    return out
+
+
+_ANSWERS: dict[int, bool] = {}
+
+
+def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
+    dsn, period_label, path_prefix, part, parts, write = args
+    import psycopg
+
+    t0 = time.perf_counter()
+    ref = io.parse_period(period_label)
+    assert ref is not None
+    period = ref.period
+    contexts: dict[str, Any] = {}
+    memo: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
+    cpu0 = time.process_time()
+    rows: list[tuple[Any, ...]] = []
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        index = load_disciplines(cur, {period.start.year, period.end.year})
+        cols = ", ".join(COLUMNS)
+        where = "period_label = %s AND excluded = '' AND state = 'appraised'"
+        params: list[Any] = [period_label]
+        if path_prefix:
+            where += " AND org_path LIKE %s"
+            params.append(path_prefix + "%")
+        if parts > 1:
+            where += " AND mod(abs(hashtext(peer_group)), %s) = %s"
+            params += [parts, part]
+        sql = f"COPY (SELECT {cols} FROM appraisal_rating WHERE {where}) TO STDOUT"  # noqa: S608 - constants
+        with cur.copy(sql, params) as copy:
+            for raw in copy.rows():
+                rows.append(_parse(raw))
+        t_read = time.perf_counter()
+        results: list[tuple[int, str, str, str, str]] = []
+        by_group: dict[str, list[tuple[int, str, str, int | None]]] = defaultdict(list)
+        statuses: dict[str, int] = defaultdict(int)
+        for row in rows:
+            low = row[_I["low_confidence"]]
+            if _ANSWERS and row[_I["member_id"]] in _ANSWERS:
+                low = _ANSWERS[row[_I["member_id"]]]
+            key = (*(row[_I[f]] for f in _KEY_FIELDS), low, _discipline_signature(row, index))
+            out = memo.get(key)
+            if out is None:
+                ns = _namespace(row)
+                ctx = contexts.get(ns.rule_set)
+                if ctx is None:
+                    ctx = contexts[ns.rule_set] = io.context_for(ns.rule_set, period_label)
+                f = io.subject_facts(ns, _disciplines(ns, index, period),
+                                     low_confidence=low if row[_I["subject_type"]] in ("leader", "leader_central")
+                                     else None)
+                c = classify(f, ctx)
+                out = (_STATUS[c.status.value], c.proposed.value if c.proposed else "",
+                       c.band.value if c.band else "", json.dumps(list(c.flags)))
+                memo[key] = out
+            results.append((row[0], *out))
+            statuses[out[0]] += 1
+            by_group[row[_I["peer_group"]]].append((row[0], out[0], out[1], row[_I["score_total_x10"]]))
+        t_class = time.perf_counter()
+        groups = []
+        rule_set_of = {row[_I["peer_group"]]: row[_I["rule_set"]] for row in rows}
+        moved_ids: set[int] = set()
+        for key, members in by_group.items():
+            cands = [Candidate(str(pk), io.score_fraction(score)) for pk, st, _p, score in members if st == "candidate"]
+            if not cands:
+                continue
+            good = sum(1 for _pk, st, proposed, _s in members if proposed == "good" and st != "candidate")
+            ratio = quota_ratio(RuleSet(rule_set_of[key]))
+            outcome = apply_quota(cands, good, ratio.ratio)
+            moved_ids.update(int(x) for x in outcome.moved_to_good)
+            groups.append((key, good, len(cands), outcome.excellent_max, len(outcome.moved_to_good),
+                           len(outcome.undecided)))
+        t_quota = time.perf_counter()
+        written = 0
+        if write:
+            with cur.copy("COPY appraisal_batch_stage (id, class_status, proposed, band, flags) FROM STDIN") as copy:
+                for pk, st, proposed, band, flags in results:
+                    if pk in moved_ids:
+                        flags = json.dumps([*json.loads(flags), "quota_cut"])
+                    copy.write_row((pk, st, proposed, band, flags))
+                    written += 1
+            conn.commit()
+        t_write = time.perf_counter()
+    return {"rows": len(rows), "distinct": len(memo), "statuses": dict(statuses), "groups": groups,
+            "written": written, "seconds": {"read": t_read - t0, "classify": t_class - t_read,
+                                            "quota": t_quota - t_class, "stage": t_write - t_quota,
+                                            "cpu": time.process_time() - cpu0}}
+
+
+def classify_period(*, dsn: str, period_label: str, path_prefix: str = "", workers: int | None = None,
+                    write: bool = True) -> BatchReport:
+    """Classify and apply the quota to every appraised subject of a period (PostgreSQL only)."""
+    import psycopg
+
+    workers = workers or max(1, os.cpu_count() or 1)
+    report = BatchReport(period_label=period_label, workers=workers)
+    t0 = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE UNLOGGED TABLE IF NOT EXISTS appraisal_batch_stage (id bigint, class_status text, "
+                     "proposed text, band text, flags text)")
+        conn.execute("TRUNCATE appraisal_batch_stage")
+    ref = io.parse_period(period_label)
+    assert ref is not None
+    _ANSWERS.clear()
+    _ANSWERS.update(confidence_answers(ref.period.end.year))
+    from django.db import connections
+
+    connections.close_all()  # never share the parent's database connection with the forked workers
+    args = [(dsn, period_label, path_prefix, k, workers, write) for k in range(workers)]
+    if workers == 1:
+        parts = [_work(args[0])]
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_work, args)
+    t_work = time.perf_counter()
+    for p in parts:
+        report.rows += p["rows"]
+        report.distinct_facts += p["distinct"]
+        report.written += p["written"]
+        for k, v in p["statuses"].items():
+            report.statuses[k] = report.statuses.get(k, 0) + v
+        for _key, _good, n, _kmax, moved, undecided in p["groups"]:
+            report.groups += 1
+            report.candidates += n
+            report.admitted += n - moved - undecided
+            report.moved += moved
+            report.undecided_ties += undecided
+        for k, v in p["seconds"].items():
+            report.seconds[f"worker_{k}_max"] = round(max(report.seconds.get(f"worker_{k}_max", 0), v), 2)
+    report.seconds["workers"] = round(t_work - t0, 2)
+    if write:
+        with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+            cur.execute("""
+                UPDATE appraisal_rating r SET class_status = s.class_status, proposed = s.proposed, band = s.band,
+                       flags = s.flags::jsonb, classification = '{}'::jsonb, updated_at = now()
+                FROM appraisal_batch_stage s
+                WHERE r.id = s.id AND (r.class_status, r.proposed, r.band, r.flags)
+                      IS DISTINCT FROM (s.class_status, s.proposed, s.band, s.flags::jsonb)""")
+            report.updated = cur.rowcount
+            cur.execute("TRUNCATE appraisal_batch_stage")
+            conn.commit()
+        report.seconds["update"] = round(time.perf_counter() - t_work, 2)
+    report.seconds["total"] = round(time.perf_counter() - t0, 2)
+    return report
+

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import views
+
+app_name = "directives"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("digest/", views.digest, name="digest"),
+    path("documents/", views.documents, name="documents"),
+    path("documents/export.xlsx", views.documents_xlsx, name="documents_xlsx"),
+    path("documents/new/", views.document_new, name="document_new"),
+    path("documents/<int:document_id>/", views.document_detail, name="document_detail"),
+    path("documents/<int:document_id>/edit/", views.document_edit, name="document_edit"),
+    path("documents/<int:document_id>/link/", views.document_link, name="document_link"),
+    path("documents/<int:document_id>/files/", views.document_files, name="document_files"),
+    path("documents/<int:document_id>/obstacle/", views.obstacle_new, name="obstacle_new"),
+    path("files/<int:attachment_id>/", views.file_download, name="file_download"),
+    path("conferences/", views.conferences, name="conferences"),
+    path("conferences/new/", views.conference_new, name="conference_new"),
+    path("conferences/<int:conference_id>/", views.conference_detail, name="conference_detail"),
+    path("conferences/<int:conference_id>/files/", views.conference_files, name="conference_files"),
+    path("requirements/", views.requirements, name="requirements"),
+    path("requirements/new/", views.requirement_new, name="requirement_new"),
+    path("requirements/<int:requirement_id>/", views.requirement_detail, name="requirement_detail"),
+    path("requirements/<int:requirement_id>/compliance.xlsx", views.requirement_xlsx, name="requirement_xlsx"),
+    path("requirements/<int:requirement_id>/compliance.pdf", views.requirement_pdf, name="requirement_pdf"),
+    path("requirements/<int:requirement_id>/submit/", views.requirement_submit, name="requirement_submit"),
+    path("requirements/<int:requirement_id>/return/", views.requirement_return, name="requirement_return"),
+    path("requirements/<int:requirement_id>/close/", views.requirement_close, name="requirement_close"),
+    path("obstacles/", views.obstacles, name="obstacles"),
+    path("obstacles/<int:obstacle_id>/", views.obstacle_detail, name="obstacle_detail"),
+    path("obstacles/<int:obstacle_id>/forward/", views.obstacle_forward, name="obstacle_forward"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/open/", views.report_open, name="report_open"),
+    path("reports/templates/new/", views.template_new, name="template_new"),
+    path("reports/templates/<int:template_id>/", views.template_detail, name="template_detail"),
+    path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
+    path("reports/<int:report_id>/refill/", views.report_refill, name="report_refill"),
+    path("reports/<int:report_id>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:report_id>/reopen/", views.report_reopen, name="report_reopen"),
+    path("reports/<int:report_id>/report.docx", views.report_docx, name="report_docx"),
+    path("reports/<int:report_id>/indicators.xlsx", views.report_xlsx, name="report_xlsx"),
+]
