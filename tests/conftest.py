@@ -113,6 +113,51 @@ def _no_2fa_by_default(settings):
     settings.PARTYORG_REQUIRE_2FA = False
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium for one test module (Playwright's sync API: one instance per thread).
+
+    Playwright's sync API keeps an asyncio loop running in the test thread; Django would then refuse
+    database access from that thread as "async-unsafe", so that is allowed while the module runs and
+    restored afterwards (the test thread never shares a connection with the loop)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (never `playwright install`)")
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield b
+            b.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies, no storage) per test."""
+    from tests.browser.support import new_page
+
+    p = new_page(browser)
+    yield p
+    p.context.close()
+
+
+@pytest.fixture
+def artifacts():
+    from tests.browser.support import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
 @pytest.fixture
 def is_postgres() -> bool:
     from django.db import connection

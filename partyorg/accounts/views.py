@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -51,7 +52,11 @@ def otp_view(request):
                     device.save(update_fields=["confirmed"])
                     audit_record(actor=request.user, action="account.totp_confirmed", target=request.user)
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "core:home")
+            nxt = request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                nxt = "core:home"
+            return redirect(nxt)
         form.add_error("token", _("Mã không đúng hoặc đã hết hạn."))
     secret = base64.b32encode(device.bin_key).decode() if setup else ""
     return render(request, "accounts/otp.html", {"form": form, "setup": setup, "secret": secret,

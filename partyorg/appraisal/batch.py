@@ -155,17 +155,20 @@ def _disciplines(ns: SimpleNamespace, index: DisciplineIndex, period: io.Period)
     return io.DisciplineInputs(members=tuple(members), subordinates=subs)
 
 
-def _discipline_signature(row: tuple[Any, ...], index: DisciplineIndex) -> tuple[Any, ...]:
-    member_id = row[_I["member_id"]]
+def _discipline_signature(member_id: int | None, unit_id: int, org_path: str, body: str,
+                          index: DisciplineIndex) -> tuple[Any, ...]:
+    """The discipline records ``_disciplines`` gives this subject, as a memo key: a member's own records; a
+    collective's records depend on its unit and its body (the organization: its members' records; a
+    committee or leadership: the records of the holders of its posts), so both are part of the key."""
     if member_id is not None:
         recs = index.by_member.get(member_id)
         return () if not recs else tuple(sorted(r.pk for r in recs))
-    path = row[_I["org_path"]]
-    recs = [r.pk for r, _p in index.by_path.get(path, ())]
-    recs += [r.pk for r in index.by_org_parent.get(row[_I["unit_id"]], ())]
-    for member_id in index.holders.get(row[_I["unit_id"]], ()):
-        recs += [r.pk for r in index.by_member.get(member_id, ())]
-    return () if not recs else (row[_I["unit_id"]], tuple(sorted(set(recs))))
+    if body == "organization":
+        found = [r.pk for r, _p in index.by_path.get(org_path, ())]
+    else:
+        found = [r.pk for holder in index.holders.get(unit_id, ()) for r in index.by_member.get(holder, ())]
+    found += [r.pk for r in index.by_org_parent.get(unit_id, ())]
+    return () if not found else (unit_id, body, tuple(sorted(set(found))))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -200,86 +203,165 @@ def confidence_answers(year: int) -> dict[int, bool]:
 
 
 _ANSWERS: dict[int, bool] = {}
+_NO_ANSWER = object()
+
+# First pass: identity and grouping, and the facts of ``_KEY_FIELDS`` as one text (PostgreSQL's output of
+# the row value, which is equal for two rows exactly when their key fields are equal)
+_SLIM = ("id", "member_id", "unit_id", "org_path", "body", "peer_group", "rule_set", "score_total_x10")
+_SLIM_TYPES = ("int8", "int8", "int8", "text", "text", "text", "text", "int4", "text")
+_FACTS_TEXT = f"ROW({', '.join(_KEY_FIELDS)})::text"
+_STAGE_ROWS = "appraisal_batch_row"
+_STAGE_OUTCOMES = "appraisal_batch_outcome"
 
 
 def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
+    """One worker's share of the peer groups, in one REPEATABLE READ snapshot: (1) read every row's identity,
+    group, score and facts text with COPY and give it the number of its distinct facts (facts text,
+    confidence answer, discipline signature), remembering the first row of each; (2) read those first rows in
+    full and classify each once (AR-28); (3) apply the quota to every peer group (AR-33..AR-36); (4) stage the
+    distinct outcomes and one (id, outcome number) line per row with COPY."""
     dsn, period_label, path_prefix, part, parts, write = args
     import psycopg
 
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     ref = io.parse_period(period_label)
     assert ref is not None
     period = ref.period
-    contexts: dict[str, Any] = {}
-    memo: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
-    cpu0 = time.process_time()
-    rows: list[tuple[Any, ...]] = []
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         index = load_disciplines(cur, {period.start.year, period.end.year})
-        cols = ", ".join(COLUMNS)
         where = "period_label = %s AND excluded = '' AND state = 'appraised'"
         params: list[Any] = [period_label]
         if path_prefix:
             where += " AND org_path LIKE %s"
             params.append(path_prefix + "%")
-        if parts > 1:
-            where += " AND mod(abs(hashtext(peer_group)), %s) = %s"
+        if parts > 1:  # every row of a peer group in the same worker; hashtext is int4, shifted to >= 0
+            where += " AND mod(hashtext(peer_group)::bigint + 2147483648, %s) = %s"
             params += [parts, part]
-        sql = f"COPY (SELECT {cols} FROM appraisal_rating WHERE {where}) TO STDOUT"  # noqa: S608 - constants
+        # (1) one slim row per subject
+        number: dict[tuple[Any, ...], int] = {}
+        first: list[int] = []  # first row id of each distinct facts number
+        by_group: dict[str, list[tuple[int, int, int | None]]] = defaultdict(list)
+        rule_set_of: dict[str, str] = {}
+        answers = _ANSWERS
+        by_member = index.by_member
+        collective_discipline = bool(index.by_member or index.by_org_parent)
+        rows = 0
+        sql = (f"COPY (SELECT {', '.join(_SLIM)}, {_FACTS_TEXT} FROM appraisal_rating "  # noqa: S608 - constants
+               f"WHERE {where}) TO STDOUT")
         with cur.copy(sql, params) as copy:
-            for raw in copy.rows():
-                rows.append(_parse(raw))
+            copy.set_types(list(_SLIM_TYPES))
+            for pk, member_id, unit_id, org_path, body, group, rule_set, score, facts_text in copy.rows():
+                rows += 1
+                if member_id is not None:
+                    answer = answers.get(member_id, _NO_ANSWER) if answers else _NO_ANSWER
+                    recs = by_member.get(member_id)
+                    sig: tuple[Any, ...] = () if not recs else tuple(sorted(r.pk for r in recs))
+                else:
+                    answer = _NO_ANSWER
+                    sig = (_discipline_signature(None, unit_id, org_path, body, index)
+                           if collective_discipline else ())
+                key = (facts_text, answer, sig)
+                k = number.get(key)
+                if k is None:
+                    k = number[key] = len(first)
+                    first.append(pk)
+                members = by_group.get(group)
+                if members is None:
+                    members = by_group[group] = []
+                    rule_set_of[group] = rule_set
+                members.append((pk, k, score))
         t_read = time.perf_counter()
-        results: list[tuple[int, str, str, str, str]] = []
-        by_group: dict[str, list[tuple[int, str, str, int | None]]] = defaultdict(list)
+        # (2) classify each distinct facts once, from its first row read in full
+        outcomes: list[tuple[str, str, str, str]] = [("", "", "", "")] * len(first)
+        k_of = {pk: k for k, pk in enumerate(first)}
+        contexts: dict[str, Any] = {}
+        if first:
+            sql = f"COPY (SELECT {', '.join(COLUMNS)} FROM appraisal_rating WHERE id = ANY(%s)) TO STDOUT"  # noqa: S608
+            with cur.copy(sql, [first]) as copy:
+                for raw in copy.rows():
+                    row = _parse(raw)
+                    low = row[_I["low_confidence"]]
+                    if _ANSWERS and row[_I["member_id"]] in _ANSWERS:
+                        low = _ANSWERS[row[_I["member_id"]]]
+                    ns = _namespace(row)
+                    ctx = contexts.get(ns.rule_set)
+                    if ctx is None:
+                        ctx = contexts[ns.rule_set] = io.context_for(ns.rule_set, period_label)
+                    f = io.subject_facts(ns, _disciplines(ns, index, period),
+                                         low_confidence=low if ns.subject_type in ("leader", "leader_central")
+                                         else None)
+                    c = classify(f, ctx)
+                    outcomes[k_of[row[0]]] = (_STATUS[c.status.value], c.proposed.value if c.proposed else "",
+                                              c.band.value if c.band else "", json.dumps(list(c.flags)))
         statuses: dict[str, int] = defaultdict(int)
-        for row in rows:
-            low = row[_I["low_confidence"]]
-            if _ANSWERS and row[_I["member_id"]] in _ANSWERS:
-                low = _ANSWERS[row[_I["member_id"]]]
-            key = (*(row[_I[f]] for f in _KEY_FIELDS), low, _discipline_signature(row, index))
-            out = memo.get(key)
-            if out is None:
-                ns = _namespace(row)
-                ctx = contexts.get(ns.rule_set)
-                if ctx is None:
-                    ctx = contexts[ns.rule_set] = io.context_for(ns.rule_set, period_label)
-                f = io.subject_facts(ns, _disciplines(ns, index, period),
-                                     low_confidence=low if row[_I["subject_type"]] in ("leader", "leader_central")
-                                     else None)
-                c = classify(f, ctx)
-                out = (_STATUS[c.status.value], c.proposed.value if c.proposed else "",
-                       c.band.value if c.band else "", json.dumps(list(c.flags)))
-                memo[key] = out
-            results.append((row[0], *out))
-            statuses[out[0]] += 1
-            by_group[row[_I["peer_group"]]].append((row[0], out[0], out[1], row[_I["score_total_x10"]]))
         t_class = time.perf_counter()
+        # (3) the quota of every peer group
         groups = []
-        rule_set_of = {row[_I["peer_group"]]: row[_I["rule_set"]] for row in rows}
-        moved_ids: set[int] = set()
+        candidate = [o[0] == "candidate" for o in outcomes]
+        good_other = [o[1] == "good" and o[0] != "candidate" for o in outcomes]
+        fractions: dict[int | None, Any] = {}
+        cut_outcome: dict[int, int] = {}  # outcome number -> the same outcome with the "quota_cut" flag
+        cut_rows: dict[int, int] = {}  # row id -> its cut outcome number
         for key, members in by_group.items():
-            cands = [Candidate(str(pk), io.score_fraction(score)) for pk, st, _p, score in members if st == "candidate"]
+            cands = []
+            good = 0
+            for pk, k, score in members:
+                if candidate[k]:
+                    frac = fractions.get(score)
+                    if frac is None:
+                        frac = fractions[score] = io.score_fraction(score)
+                    cands.append(Candidate(str(pk), frac))
+                elif good_other[k]:
+                    good += 1
             if not cands:
                 continue
-            good = sum(1 for _pk, st, proposed, _s in members if proposed == "good" and st != "candidate")
             ratio = quota_ratio(RuleSet(rule_set_of[key]))
             outcome = apply_quota(cands, good, ratio.ratio)
-            moved_ids.update(int(x) for x in outcome.moved_to_good)
+            if outcome.moved_to_good:
+                k_by_pk = {pk: k for pk, k, _s in members}
+                for x in outcome.moved_to_good:
+                    pk = int(x)
+                    k = k_by_pk[pk]
+                    cut = cut_outcome.get(k)
+                    if cut is None:
+                        st, proposed, band, flags = outcomes[k]
+                        cut = cut_outcome[k] = len(outcomes)
+                        outcomes.append((st, proposed, band, json.dumps([*json.loads(flags), "quota_cut"])))
+                    cut_rows[pk] = cut
             groups.append((key, good, len(cands), outcome.excellent_max, len(outcome.moved_to_good),
                            len(outcome.undecided)))
+        counts = [0] * len(outcomes)
+        for members in by_group.values():
+            for _pk, k, _s in members:
+                counts[k] += 1
+        for k, n in enumerate(counts[:len(first)]):
+            statuses[outcomes[k][0]] += n
         t_quota = time.perf_counter()
+        # (4) stage: the distinct outcomes, then (id, outcome) per row
         written = 0
         if write:
-            with cur.copy("COPY appraisal_batch_stage (id, class_status, proposed, band, flags) FROM STDIN") as copy:
-                for pk, st, proposed, band, flags in results:
-                    if pk in moved_ids:
-                        flags = json.dumps([*json.loads(flags), "quota_cut"])
-                    copy.write_row((pk, st, proposed, band, flags))
-                    written += 1
-            conn.commit()
+            with cur.copy(f"COPY {_STAGE_OUTCOMES} (part, k, class_status, proposed, band, flags) "
+                          "FROM STDIN") as copy:
+                for k, (st, proposed, band, flags) in enumerate(outcomes):
+                    copy.write_row((part, k, st, proposed, band, flags))
+            with cur.copy(f"COPY {_STAGE_ROWS} (part, id, k) FROM STDIN") as copy:
+                lines: list[str] = []
+                for members in by_group.values():
+                    for pk, k, _s in members:
+                        k = cut_rows.get(pk, k) if cut_rows else k
+                        lines.append(f"{part}\t{pk}\t{k}\n")
+                    if len(lines) >= 100_000:
+                        copy.write("".join(lines))
+                        written += len(lines)
+                        lines = []
+                if lines:
+                    copy.write("".join(lines))
+                    written += len(lines)
+        conn.commit()
         t_write = time.perf_counter()
-    return {"rows": len(rows), "distinct": len(memo), "statuses": dict(statuses), "groups": groups,
+    return {"rows": rows, "distinct": len(first), "statuses": dict(statuses), "groups": groups,
             "written": written, "seconds": {"read": t_read - t0, "classify": t_class - t_read,
                                             "quota": t_quota - t_class, "stage": t_write - t_quota,
                                             "cpu": time.process_time() - cpu0}}
@@ -294,9 +376,10 @@ def classify_period(*, dsn: str, period_label: str, path_prefix: str = "", worke
     report = BatchReport(period_label=period_label, workers=workers)
     t0 = time.perf_counter()
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("CREATE UNLOGGED TABLE IF NOT EXISTS appraisal_batch_stage (id bigint, class_status text, "
-                     "proposed text, band text, flags text)")
-        conn.execute("TRUNCATE appraisal_batch_stage")
+        conn.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {_STAGE_ROWS} (part int, id bigint, k int)")
+        conn.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {_STAGE_OUTCOMES} (part int, k int, class_status text, "
+                     "proposed text, band text, flags text, PRIMARY KEY (part, k))")
+        conn.execute(f"TRUNCATE {_STAGE_ROWS}, {_STAGE_OUTCOMES}")
     ref = io.parse_period(period_label)
     assert ref is not None
     _ANSWERS.clear()
@@ -328,16 +411,16 @@ def classify_period(*, dsn: str, period_label: str, path_prefix: str = "", worke
     report.seconds["workers"] = round(t_work - t0, 2)
     if write:
         with psycopg.connect(dsn) as conn, conn.cursor() as cur:
-            cur.execute("""
-                UPDATE appraisal_rating r SET class_status = s.class_status, proposed = s.proposed, band = s.band,
-                       flags = s.flags::jsonb, classification = '{}'::jsonb, updated_at = now()
-                FROM appraisal_batch_stage s
+            cur.execute(f"ANALYZE {_STAGE_ROWS}, {_STAGE_OUTCOMES}")
+            cur.execute(f"""
+                UPDATE appraisal_rating r SET class_status = o.class_status, proposed = o.proposed, band = o.band,
+                       flags = o.flags::jsonb, classification = '{{}}'::jsonb, updated_at = now()
+                FROM {_STAGE_ROWS} s JOIN {_STAGE_OUTCOMES} o ON o.part = s.part AND o.k = s.k
                 WHERE r.id = s.id AND (r.class_status, r.proposed, r.band, r.flags)
-                      IS DISTINCT FROM (s.class_status, s.proposed, s.band, s.flags::jsonb)""")
+                      IS DISTINCT FROM (o.class_status, o.proposed, o.band, o.flags::jsonb)""")  # noqa: S608
             report.updated = cur.rowcount
-            cur.execute("TRUNCATE appraisal_batch_stage")
+            cur.execute(f"TRUNCATE {_STAGE_ROWS}, {_STAGE_OUTCOMES}")
             conn.commit()
         report.seconds["update"] = round(time.perf_counter() - t_work, 2)
     report.seconds["total"] = round(time.perf_counter() - t0, 2)
     return report
-

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Concat
@@ -46,7 +47,10 @@ def _estimated_rows(qs: QuerySet) -> int | None:
     """PostgreSQL's estimate of the rows of ``qs`` (one planning round trip), None elsewhere."""
     if connection.vendor != "postgresql":
         return None
-    sql, params = qs.values("pk").query.sql_with_params()
+    try:
+        sql, params = qs.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # an empty scope (Q(pk__in=[])) compiles to no SQL at all: nothing to scan
+        return 0
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cur.fetchone()[0]

@@ -200,8 +200,12 @@ def member_transfer(*, actor: Any, member_id: int, to_org_id: int, kind: str, st
     with transaction.atomic():
         m = _locked_member(actor, member_id)
         dest = Organization.objects.filter(pk=to_org_id).first()
-        if dest is None:
-            raise ApplicationError("Không tìm thấy tổ chức nhận.", "Destination not found.", field="to_org")
+        # A destination outside the actor's write scope is reported exactly like a missing one: the
+        # actor may neither change another subtree's roster nor learn which of its ids are cells.
+        # Transfers between two subtrees are made by the commission whose scope covers both.
+        if dest is None or not scope_for(actor).covers_path(dest.path, write=True):
+            raise ApplicationError("Không tìm thấy tổ chức nhận trong phạm vi quản lý của bạn.",
+                                   "Destination not found within your scope.", field="to_org")
         if not dest.is_cell or dest.dissolved_on is not None:
             raise ApplicationError("Tổ chức nhận phải là chi bộ đang hoạt động.",
                                    "The destination must be an active party cell.", field="to_org")

@@ -83,7 +83,10 @@ def test_production_settings_pass_check_deploy(tmp_path):
     import subprocess
     import sys
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_production",
+    # A fresh production process: none of the test run's own switches (DEBUG, async-unsafe access...).
+    inherited = {k: v for k, v in os.environ.items()
+                 if not k.startswith(("DJANGO_", "PARTYORG_", "DEBUG", "PYTEST"))}
+    env = {**inherited, "DJANGO_SETTINGS_MODULE": "config.settings_production",
            "SECRET_KEY": "x" * 20 + "production-secret-key-with-enough-entropy-0123456789",
            "ALLOWED_HOSTS": "partyorg.example.vn", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
     out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env,

@@ -8,13 +8,10 @@ import re
 
 import pytest
 
-from tests.browser.conftest import _playwright, artifacts, browser, login  # noqa: F401
+from tests.browser.support import logged_in_page
 from tests.conftest import build_world, new_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CONTEXT = {"locale": "vi-VN", "viewport": {"width": 1280, "height": 900}}
-
 
 @pytest.fixture
 def world(live_server, transactional_db):
@@ -28,12 +25,8 @@ def world(live_server, transactional_db):
     return w
 
 
-def as_user(browser, live_server, username: str):  # noqa: F811
-    context = browser.new_context(**CONTEXT)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server, username)
-    return page
+def as_user(browser, live_server, username: str):
+    return logged_in_page(browser, live_server, username)
 
 
 def self_assess(page, live_server, total_tasks: str, exceeded: str, level: str) -> None:
@@ -52,7 +45,7 @@ def self_assess(page, live_server, total_tasks: str, exceeded: str, level: str) 
     assert page.locator("#state").inner_text() == "Đã tự đánh giá"
 
 
-def test_december_review_of_a_cell(browser, live_server, world, artifacts):  # noqa: F811
+def test_december_review_of_a_cell(browser, live_server, world, artifacts):
     base = live_server.url
     # 1. The commune's commission opens the cycle of cell 1.
     staff = as_user(browser, live_server, "staff_c1")

@@ -15,76 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.support import logged_in_page, login
 from tests.conftest import build_world, new_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username):  # noqa: F811
-    from tests.browser.conftest import login as browser_login  # imported late: see ``browser`` below
-
-    browser_login(page, live_server, username)
-
-
-def _running_browser(request):
-    """A Chromium already launched by another module's session fixture (Playwright's sync API allows one
-    instance per thread), or None."""
-    try:
-        fm = request._fixturemanager
-        groups = [*fm._arg2node2fixturedefs.get("browser", {}).values(),
-                  *fm._arg2nodeid2fixturedefs.get("browser", {}).values()]
-        for d in (d for group in groups for d in group):
-            cached = d.cached_result
-            if cached is not None and cached[0] is not None and cached[0].is_connected():
-                return cached[0]
-    except Exception:  # noqa: BLE001 - pytest internals changed: fall back to our own instance
-        return None
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser(request):
-    """Chromium as in tests/browser/conftest.py, whose module is imported only here: importing it allows
-    async-unsafe database access for the whole process, so the variable is restored afterwards."""
-    import os
-
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        running = _running_browser(request)
-        if running is not None:
-            yield running
-            return
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            yield b
-            b.close()
-    finally:
-        if before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
-
-
-@pytest.fixture
-def page(browser):  # noqa: F811
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    p = context.new_page()
-    p.set_default_timeout(15_000)
-    yield p
-    context.close()
-
-
-@pytest.fixture
-def artifacts():
-    from tests.browser.conftest import ARTIFACTS
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
 
 
 @pytest.fixture
@@ -99,20 +33,17 @@ def world(live_server, transactional_db):
     return w
 
 
-def _as(browser, live_server, username):  # noqa: F811 - the fixture is passed in
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    p = context.new_page()
-    p.set_default_timeout(15_000)
-    login(p, live_server, username)
-    return context, p
+def _as(browser, live_server, username):
+    p = logged_in_page(browser, live_server, username)
+    return p.context, p
 
 
-def _post(page, button_text: str) -> None:  # noqa: F811
+def _post(page, button_text: str) -> None:
     page.click(f"button:has-text('{button_text}')")
     page.wait_for_load_state()
 
 
-def _vote(browser, live_server, username, box_id, choices):  # noqa: F811
+def _vote(browser, live_server, username, box_id, choices):
     ctx, p = _as(browser, live_server, username)
     p.goto(f"{live_server.url}/confidence/")
     p.click("text=Bỏ phiếu")
@@ -125,7 +56,7 @@ def _vote(browser, live_server, username, box_id, choices):  # noqa: F811
     return receipt
 
 
-def _enter_papers(browser, live_server, username, box_id, papers):  # noqa: F811
+def _enter_papers(browser, live_server, username, box_id, papers):
     """Keyboard only: the paper number, Enter, one key per row (1 cao, 2 tín nhiệm, 3 thấp, 9 nhiều ô), Enter."""
     ctx, p = _as(browser, live_server, username)
     p.goto(f"{live_server.url}/ballots/{box_id}/entry/")
@@ -143,7 +74,7 @@ def _enter_papers(browser, live_server, username, box_id, papers):  # noqa: F811
     ctx.close()
 
 
-def test_whole_confidence_vote_in_the_browser(page, live_server, world, browser, artifacts):  # noqa: F811
+def test_whole_confidence_vote_in_the_browser(page, live_server, world, browser, artifacts):
     from partyorg.confidence.models import Conference, Subject
 
     base = live_server.url

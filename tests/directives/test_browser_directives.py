@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import _playwright, artifacts, browser, login  # noqa: F401 - fixtures
+from tests.browser.support import logged_in_page
 from tests.conftest import build_world, new_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,15 +33,12 @@ def world(live_server, transactional_db):
     return w
 
 
-def _as(browser, live_server, username):  # noqa: F811 - the fixture is passed in
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server, username)
-    return context, page
+def _as(browser, live_server, username):
+    p = logged_in_page(browser, live_server, username)
+    return p.context, p
 
 
-def test_central_regulation_conference_requirement_compliance_obstacle_reports(  # noqa: F811
+def test_central_regulation_conference_requirement_compliance_obstacle_reports(
         browser, live_server, world, artifacts):
     from partyorg.directives.models import Document, Requirement
     from partyorg.domain.directives import PeriodKind, period_containing

@@ -99,67 +99,6 @@ def yes_no(rnd: Round, marks: dict) -> dict:
     return {"marks": {ids[m.pk]: code for m, code in marks.items()}, "flags": []}
 
 
-def _running_browser(request):
-    """The browser of tests/browser/conftest.py if its session fixture already runs in this session."""
-    try:
-        node = next((i for i in request.session.items if i.nodeid.startswith("tests/browser/")), None)
-        defs = request._fixturemanager.getfixturedefs("browser", node) if node is not None else None
-        for d in defs or ():
-            if d.cached_result is not None and d.cached_result[0] is not None:
-                return d.cached_result[0]
-    except Exception:  # noqa: BLE001 - pytest internals changed: fall back to our own instance
-        return None
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser(request):
-    """Chromium for the browser test of this directory, as in tests/browser/conftest.py.
-
-    Playwright's sync API allows one instance per thread and that directory's session fixture is not
-    visible here: reuse its browser when it already runs in this session, else own one for this module
-    only (closed before a later module starts its own). tests.browser.conftest is imported here, not at
-    collection: importing it allows async-unsafe database access for the whole process."""
-    import os
-
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        running = _running_browser(request)
-        if running is not None:
-            yield running
-            return
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            yield b
-            b.close()
-    finally:
-        if before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh browser context per test (as tests/browser/conftest.py)."""
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    p.set_default_timeout(15_000)
-    yield p
-    context.close()
-
-
-@pytest.fixture
-def artifacts():
-    from tests.browser.conftest import ARTIFACTS
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
-
-
 @pytest.fixture
 def cell(world) -> Cell:
     return build_cell_congress(world)

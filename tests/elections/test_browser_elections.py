@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from tests.browser.support import login
 from tests.conftest import build_world
 from tests.elections.conftest import add_cell_members
 
@@ -22,12 +23,6 @@ def world(live_server, transactional_db):
     w = build_world()
     add_cell_members(w)  # CELL1: m1..m3 and nine more = 12 members
     return w
-
-
-def login(page, live_server, username):
-    from tests.browser.conftest import login as browser_login  # imported late: see conftest.browser
-
-    browser_login(page, live_server, username)
 
 
 def _submit(page, selector: str = "main button[type=submit]") -> None:

@@ -52,9 +52,23 @@ def test_scope_of_writes(world):
                                changes={"place_of_origin": "X"})
 
 
-def test_official_transfer_moves_cell_and_keeps_history(world):
+def test_transfer_outside_the_actors_scope_is_refused_like_a_missing_cell(world):
     m = world.members["m1"]
-    services.member_transfer(actor=world.users["staff_p1"], member_id=m.pk, to_org_id=world.cell4.pk,
+    before = ActivityRecord.objects.count()
+    for to_org_id in (world.cell4.pk, 987654):  # a cell of province Beta, an id that does not exist
+        with pytest.raises(ApplicationError) as e:
+            services.member_transfer(actor=world.users["staff_p1"], member_id=m.pk, to_org_id=to_org_id,
+                                     kind="official", start_on=date(2026, 3, 1), decision_ref="GGT 15")
+        assert e.value.field == "to_org"
+        assert e.value.message_en == "Destination not found within your scope."
+    m.refresh_from_db()
+    assert m.cell_id == world.cell1.pk and ActivityRecord.objects.count() == before
+
+
+def test_official_transfer_moves_cell_and_keeps_history(world):
+    # Between two provinces: made by the commission whose scope covers both (here the operator at the top).
+    m = world.members["m1"]
+    services.member_transfer(actor=world.users["operator"], member_id=m.pk, to_org_id=world.cell4.pk,
                              kind="official", start_on=date(2026, 3, 1), decision_ref="GGT 15")
     m.refresh_from_db()
     assert m.cell_id == world.cell4.pk and m.org_path == world.cell4.path
