@@ -128,6 +128,8 @@ AXES_VERBOSE = False
 
 # TOTP second factor for staff roles. Only the demo may switch it off.
 PARTYORG_REQUIRE_2FA = env_bool("PARTYORG_REQUIRE_2FA", True)
+# Lanes of the audit chain on PostgreSQL (docs/adr/0004): concurrent writers commit in parallel, one per lane.
+PARTYORG_AUDIT_LANES = int(os.environ.get("PARTYORG_AUDIT_LANES", "8"))
 OTP_TOTP_ISSUER = "PartyOrg"
 
 LANGUAGE_CODE = "vi"

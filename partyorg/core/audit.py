@@ -1,12 +1,20 @@
-"""The audit log: ``audit_record`` appends one chained event inside the caller's transaction."""
+"""The audit log: ``audit_record`` appends one chained event inside the caller's transaction.
+
+The chain has ``PARTYORG_AUDIT_LANES`` lanes (docs/adr/0004): each event links to the previous event of
+its lane, and a transaction writes all its events into the one lane whose head row it has locked. With
+one lane (SQLite, whose writers are serialized anyway) this is a single linear chain; on PostgreSQL
+several lanes let concurrent transactions (e.g. ballots cast at a conference) commit in parallel
+instead of queueing on one head row until each commit has flushed."""
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +36,7 @@ def _canonical(fields: dict[str, Any]) -> str:
 
 def _hash_fields(ev: AuditEvent) -> dict[str, Any]:
     at = ev.at.astimezone(UTC).isoformat(timespec="microseconds")
-    return {
+    fields = {
         "at": at,
         "actor_id": ev.actor_id,
         "actor_repr": ev.actor_repr,
@@ -41,6 +49,9 @@ def _hash_fields(ev: AuditEvent) -> dict[str, Any]:
         "after": ev.after,
         "prev_hash": ev.prev_hash,
     }
+    if ev.lane != 1:  # lane 1 hashes as before lanes existed, so that older chains still verify
+        fields["lane"] = ev.lane
+    return fields
 
 
 def compute_hash(ev: AuditEvent) -> str:
@@ -62,7 +73,7 @@ def audit_record(
     """Append an audit event. Must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the change's transaction")
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    head = _lock_lane()
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target.pk if target_id is None else target_id
@@ -80,6 +91,7 @@ def audit_record(
         org_path=org_path or "",
         before=_jsonable(before),
         after=_jsonable(after),
+        lane=head.pk,
         prev_hash=head.last_hash,
     )
     ev.hash = compute_hash(ev)
@@ -88,6 +100,41 @@ def audit_record(
     head.last_id = ev.pk
     head.save(update_fields=["last_hash", "last_id"])
     return ev
+
+
+def audit_lanes() -> int:
+    conn = transaction.get_connection()
+    if conn.vendor != "postgresql":
+        return 1
+    return max(1, int(getattr(settings, "PARTYORG_AUDIT_LANES", 1)))
+
+
+def _lock_lane() -> AuditChainHead:
+    """Lock the head of a lane for the rest of the transaction.
+
+    The lane this connection used last is tried first: a transaction that already holds it gets it
+    again at once, so a transaction never holds two lanes (and lanes cannot deadlock). Otherwise any
+    lane no other transaction holds (SKIP LOCKED); when every lane is busy, wait for a random one
+    (creating it if it does not exist yet: heads are created on first use)."""
+    lanes = audit_lanes()
+    heads = AuditChainHead.objects.select_for_update
+    if lanes == 1:
+        head, _ = heads().get_or_create(pk=1)
+        return head
+    conn = transaction.get_connection()
+    preferred = getattr(conn, "_partyorg_audit_lane", None)
+    head = None
+    if preferred is not None and preferred <= lanes:
+        head = heads(skip_locked=True).filter(pk=preferred).first()
+    if head is None:
+        head = heads(skip_locked=True).filter(pk__lte=lanes).order_by("?").first()
+    if head is None:  # every existing lane is held by another transaction (or none exists yet)
+        existing = set(AuditChainHead.objects.filter(pk__lte=lanes).values_list("pk", flat=True))
+        missing = [n for n in range(1, lanes + 1) if n not in existing]
+        lane = missing[0] if missing else random.randint(1, lanes)  # noqa: S311 - not a secret
+        head, _ = heads().get_or_create(pk=lane)
+    conn._partyorg_audit_lane = head.pk
+    return head
 
 
 @dataclass(frozen=True)
@@ -102,8 +149,10 @@ class ChainReport:
 
 
 def audit_verify_chain(batch: int = 5000) -> ChainReport:
-    """Walk the chain in id order; report the first event whose link or content does not match."""
-    prev = GENESIS
+    """Walk every lane in id order; report the first event whose link or content does not match, or a
+    lane whose head does not name its last event (events removed from the end)."""
+    prev: dict[int, str] = {}
+    last: dict[int, int] = {}
     checked = 0
     last_id = 0
     while True:
@@ -111,16 +160,21 @@ def audit_verify_chain(batch: int = 5000) -> ChainReport:
         if not rows:
             break
         for ev in rows:
-            if ev.prev_hash != prev:
+            if ev.prev_hash != prev.get(ev.lane, GENESIS):
                 return ChainReport(checked, ev.pk, "prev_hash does not match the previous event's hash")
             if compute_hash(ev) != ev.hash:
                 return ChainReport(checked, ev.pk, "content does not match its hash")
-            prev = ev.hash
+            prev[ev.lane] = ev.hash
+            last[ev.lane] = ev.pk
             checked += 1
             last_id = ev.pk
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != prev:
-        return ChainReport(checked, head.last_id or None, "the last event is missing (chain head differs)")
+    for head in AuditChainHead.objects.order_by("pk"):
+        if head.last_hash != prev.get(head.pk, GENESIS):
+            return ChainReport(checked, head.last_id or None,
+                               f"the last event of lane {head.pk} is missing (chain head differs)")
+    for lane in prev:
+        if not AuditChainHead.objects.filter(pk=lane).exists():
+            return ChainReport(checked, last[lane], f"the head of lane {lane} is missing")
     return ChainReport(checked, None, "")
 
 

@@ -22,6 +22,7 @@ class AuditEvent(models.Model):
     org_path = models.CharField(max_length=255, blank=True, db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    lane = models.PositiveSmallIntegerField(default=1)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -34,7 +35,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row, locked by every writer of the audit log, so that the chain stays linear."""
+    """The head of one lane of the audit chain (pk = lane number). A writer locks one lane's head for its
+    whole transaction, so each lane stays linear; see ``core.audit`` and docs/adr/0004."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
     last_id = models.BigIntegerField(default=0)
