@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
 from partyorg.core.models import AuditEvent
 from partyorg.core.scopes import scope_for
-from partyorg.members.models import ACTIVE_STATUSES, Member
+from partyorg.members.models import ACTIVE_STATUSES, CellStatusCount, Member
 from partyorg.organizations.selectors import organization_roots
 
 
@@ -23,8 +23,9 @@ def home(request):
         own = Member.objects.filter(pk=scope.own_member_id).select_related("cell").first()
     stats = None
     if roots:
-        by_status = dict(Member.objects.filter(scope.q("org_path")).values("status").annotate(n=Count("id"))
-                         .values_list("status", "n"))
+        by_status = dict(CellStatusCount.objects.filter(scope.q("cell__path")).values("status")
+                         .annotate(total=Sum("n")).values_list("status", "total"))
+        by_status = {k: v for k, v in by_status.items() if v}
         stats = {"active": sum(v for k, v in by_status.items() if k in ACTIVE_STATUSES), "by_status": by_status}
     panels = [html for html in (import_string(path)(request) for path in settings.PARTYORG_HOME_PANELS) if html]
     recent = AuditEvent.objects.filter(scope.q("org_path")).order_by("-id")[:8] if scope.read_paths else []

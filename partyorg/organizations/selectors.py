@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from partyorg.core.scopes import get_in_scope, scope_for
@@ -46,7 +46,7 @@ class ChildRow:
 
 def organization_children(*, actor: Any, parent: Organization, include_dissolved: bool = False) -> list[ChildRow]:
     """Direct children with the member count of each child's whole subtree: two grouped queries."""
-    from partyorg.members.models import ACTIVE_STATUSES, Member
+    from partyorg.members.models import ACTIVE_STATUSES, CellStatusCount
 
     scope = scope_for(actor)
     children = Organization.objects.filter(parent=parent).filter(scope.q("path"))
@@ -56,11 +56,13 @@ def organization_children(*, actor: Any, parent: Organization, include_dissolved
     if not children:
         return []
     cut = len(parent.path) + len(children[0].path) - len(parent.path)
+    # Sums of the per-cell counts kept by triggers (members.counts): at most one row per cell and status
+    # instead of every member of the subtree. A member's org_path is its cell's path.
     member_counts = dict(
-        Member.objects.filter(org_path__startswith=parent.path, status__in=ACTIVE_STATUSES)
-        .exclude(org_path=parent.path)
-        .annotate(child=Substr("org_path", 1, cut)).values("child").annotate(n=Count("id"))
-        .values_list("child", "n")
+        CellStatusCount.objects.filter(cell__path__startswith=parent.path, status__in=ACTIVE_STATUSES)
+        .exclude(cell__path=parent.path)
+        .annotate(child=Substr("cell__path", 1, cut)).values("child").annotate(total=Sum("n"))
+        .values_list("child", "total")
     )
     sub_counts = dict(
         Organization.objects.filter(path__startswith=parent.path, dissolved_on__isnull=True)
