@@ -11,5 +11,5 @@ export DEBUG=${DEBUG:-1}
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
 .venv/bin/python manage.py load_demo --if-empty
 .venv/bin/python manage.py demo_logins
-echo "PartyOrg: http://127.0.0.1:8000"
+echo "PartyOrg: http://${PORT:-127.0.0.1:8000}"
 exec .venv/bin/python manage.py runserver "${PORT:-127.0.0.1:8000}"

@@ -59,6 +59,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--stats-runs", type=int, default=20)
     p.add_argument("--decide-groups", type=int, default=5)
     p.add_argument("--reload-ratings", action="store_true", help="delete the bench cycle and generate it again")
+    p.add_argument("--setup-only", action="store_true", help="load the data set and the cycle, measure nothing")
+    p.add_argument("--output", default=str(RESULTS / "rating.json"), help="result file (JSON)")
     return p.parse_args()
 
 
@@ -292,6 +294,9 @@ def main() -> None:
     if not RatingCycle.objects.filter(period_label=PERIOD).exists():
         setup = open_national_cycle(operator)
     vacuum("appraisal_rating")
+    if args.setup_only:
+        print(f"Set up: {Rating.objects.filter(period_label=PERIOD).count():,} ratings ({setup})")
+        return
     n_rows = Rating.objects.filter(period_label=PERIOD).count()
     appraised = Rating.objects.filter(period_label=PERIOD, state=State.APPRAISED).count()
     groups = Rating.objects.filter(period_label=PERIOD).values("peer_group").distinct().count()
@@ -414,10 +419,11 @@ def main() -> None:
 
     print()
     table = print_table(["measurement", "rows", "median ms", "p95 ms"], rows)
+    machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     payload = {"date": time.strftime("%Y-%m-%d"), "machine": machine, "database": database_info(),
                "database_created": created, "setup_seconds": setup, "ratings": n_rows, "appraised": appraised,
                "peer_groups": groups, "results": results, "table": table}
-    path = write_result(RESULTS / "rating.json", payload)
+    path = write_result(Path(args.output), payload)
     print(f"\nWritten {path}")
 
 

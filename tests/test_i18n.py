@@ -151,3 +151,76 @@ def test_switching_to_english_translates_home_and_member_list(client, world):
     # and back to Vietnamese
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
     assert "Đăng xuất" in client.get("/").content.decode()
+
+
+# Vietnamese letters: the ones English never uses, and every letter with a tone mark.
+VI_LETTER = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵÀÁẢÃẠÈÉẺẼẸÌÍỈĨỊÒÓỎÕỌÙÚỦŨỤỲÝỶỸỴ\u1ea0-\u1ef9]")
+
+
+def _texts(html: str, tag: str) -> list[str]:
+    """The text of every <tag> element (inner tags dropped, whitespace collapsed)."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", t).split())
+            for t in re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.S)]
+
+
+def _english_page(client, url: str, expected: list[str], *, labels_only_english: bool = True) -> str:
+    resp = client.get(url)
+    assert resp.status_code == 200, url
+    html = resp.content.decode()
+    for text in expected:
+        assert text in html, (url, text)
+    if labels_only_english:
+        vietnamese = [t for t in _texts(html, "label") + _texts(html, "th") if VI_LETTER.search(t)]
+        assert vietnamese == [], (url, vietnamese)
+    return html
+
+
+@pytest.mark.django_db
+def test_forms_titles_and_messages_are_translated_in_english(client, world):
+    """Form labels, choices, help texts, page titles and flash messages built in Python code (forms, views)
+    follow the language: in English no label or table header of these pages keeps a Vietnamese letter."""
+    client.force_login(world.users["staff_p1"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    m1, cell1, c1 = world.members["m1"], world.cell1, world.c1
+
+    _english_page(client, reverse("members:list"), ["Search (with or without diacritics)", ">All<", "<th>No.</th>"])
+    html = _english_page(client, reverse("members:create") + f"?cell={cell1.pk}", [
+        "Add party member – " + cell1.name, "Full name", "Date of birth", "Citizen ID number (12 digits)",
+        "Political theory"])
+    assert "Thêm đảng viên" not in html
+    _english_page(client, reverse("members:position", args=[m1.pk]),
+                  ["Assign position – " + m1.full_name, "How obtained", "Specific position title"])
+    _english_page(client, reverse("organizations:create_child", args=[c1.pk]),
+                  ["Add a subordinate organization to " + c1.name, "Organization name", "Organization type"])
+    _english_page(client, reverse("imports:home"), ["Data type", "File (.xlsx or .csv)"])
+    _english_page(client, reverse("accounts:tokens"), ["Key name (e.g. statistics software)"])
+    _english_page(client, reverse("directives:document_new"), [
+        "Document register of", "Examples: 124-QĐ/TW", ">Resolution<", ">Joint circular<"])
+    _english_page(client, reverse("directives:documents"), ["Search by number, symbol or abstract", ">Decision<"])
+    _english_page(client, reverse("elections:congress_new"), [
+        "The Party committee has a Standing Committee", "Congress that elected the Party committee"])
+    _english_page(client, reverse("confidence:create"), [
+        "Party organization holding the vote", "Scope of invalidity (OP-3)", "Only the faulty row is invalid"])
+
+    # a flash message built in a view
+    resp = client.post(reverse("members:status", args=[m1.pk]),
+                       {"new_status": "exempted", "effective_on": "2026-01-05", "reason": "", "decision_ref": ""},
+                       follow=True)
+    html = resp.content.decode()
+    assert "Recorded." in html and "Đã ghi nhận." not in html
+
+    # Vietnamese stays the source: the same labels in Vietnamese by default
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    html = client.get(reverse("members:create") + f"?cell={cell1.pk}").content.decode()
+    assert "Thêm đảng viên – " + cell1.name in html and "Số CCCD (12 số)" in html and "Full name" not in html
+
+
+def test_document_type_labels_are_the_domain_names_in_vietnamese():
+    """directives.models.TYPE_CHOICES repeats the domain's names to mark them for translation: keep them equal."""
+    from partyorg.directives.models import TYPE_CHOICES
+    from partyorg.domain.directives import DOCUMENT_TYPE_NAMES_VI, DocumentType
+
+    with translation.override("vi"):
+        assert [(v, str(label)) for v, label in TYPE_CHOICES] == [(t.value, DOCUMENT_TYPE_NAMES_VI[t]) for t in DocumentType]
+    with translation.override("en"):
+        assert dict(TYPE_CHOICES)[DocumentType.RESOLUTION.value] == "Resolution"

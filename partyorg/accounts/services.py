@@ -6,11 +6,13 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from partyorg.core.audit import audit_record
 from partyorg.core.errors import ApplicationError, ErrorList, Forbidden, NotFoundOrForbidden
 from partyorg.core.scopes import reset_scope_cache, scope_for
+from partyorg.domain.tree import PATH_STEP as ROOT_PATH_LEN
 from partyorg.organizations.models import Organization
 
 from .models import ApiToken, Role, RoleGrant, User
@@ -79,6 +81,7 @@ def role_grant(*, actor: Any, user_id: int, organization_id: int, role: str) -> 
 
 
 def role_revoke(*, actor: Any, grant_id: int) -> None:
+    _require_operator(actor)  # first: a non-operator learns nothing about which grant ids exist
     with transaction.atomic():
         grant = RoleGrant.objects.select_for_update().select_related("organization", "user").filter(pk=grant_id).first()
         if grant is None:
@@ -138,5 +141,10 @@ def users_in_scope(*, actor: Any):
     _require_operator(actor)
     scope = scope_for(actor)
     in_scope = RoleGrant.objects.filter(scope.q("organization__path")).values_list("user_id", flat=True)
-    no_role = User.objects.filter(role_grants__isnull=True).values_list("pk", flat=True)
-    return User.objects.filter(pk__in=list(in_scope) + list(no_role)).order_by("username")
+    # Accounts with no role yet: those of members inside the scope; accounts tied to no member only for
+    # operators of a top-level organization (they could belong to anyone).
+    no_role = User.objects.filter(role_grants__isnull=True)
+    top = any(len(p) <= ROOT_PATH_LEN for p in scope.write_paths)
+    no_role = no_role.filter(scope.member_q(path_field="member__org_path", pk_field="member_id")
+                             | (Q(member__isnull=True) if top else Q(pk__in=[])))
+    return User.objects.filter(Q(pk__in=in_scope) | Q(pk__in=no_role.values("pk"))).order_by("username")

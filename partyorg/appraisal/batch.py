@@ -242,7 +242,8 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
         # (1) one slim row per subject
         number: dict[tuple[Any, ...], int] = {}
         first: list[int] = []  # first row id of each distinct facts number
-        by_group: dict[str, list[tuple[int, int, int | None]]] = defaultdict(list)
+        by_group: dict[str, list[tuple[int, int, int | None]]] = {}
+        in_order: list[tuple[int, int, int | None]] = []  # every row as read: the table's physical order
         rule_set_of: dict[str, str] = {}
         answers = _ANSWERS
         by_member = index.by_member
@@ -271,7 +272,9 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
                 if members is None:
                     members = by_group[group] = []
                     rule_set_of[group] = rule_set
-                members.append((pk, k, score))
+                item = (pk, k, score)
+                members.append(item)
+                in_order.append(item)
         t_read = time.perf_counter()
         # (2) classify each distinct facts once, from its first row read in full
         outcomes: list[tuple[str, str, str, str]] = [("", "", "", "")] * len(first)
@@ -333,13 +336,13 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
             groups.append((key, good, len(cands), outcome.excellent_max, len(outcome.moved_to_good),
                            len(outcome.undecided)))
         counts = [0] * len(outcomes)
-        for members in by_group.values():
-            for _pk, k, _s in members:
-                counts[k] += 1
+        for _pk, k, _s in in_order:
+            counts[k] += 1
         for k, n in enumerate(counts[:len(first)]):
             statuses[outcomes[k][0]] += n
         t_quota = time.perf_counter()
-        # (4) stage: the distinct outcomes, then (id, outcome) per row
+        # (4) stage: the distinct outcomes, then (id, outcome) per row in the order read (the table's physical
+        # order, so that the final UPDATE visits the table's pages in order, not at random)
         written = 0
         if write:
             with cur.copy(f"COPY {_STAGE_OUTCOMES} (part, k, class_status, proposed, band, flags) "
@@ -347,16 +350,12 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
                 for k, (st, proposed, band, flags) in enumerate(outcomes):
                     copy.write_row((part, k, st, proposed, band, flags))
             with cur.copy(f"COPY {_STAGE_ROWS} (part, id, k) FROM STDIN") as copy:
-                lines: list[str] = []
-                for members in by_group.values():
-                    for pk, k, _s in members:
-                        k = cut_rows.get(pk, k) if cut_rows else k
-                        lines.append(f"{part}\t{pk}\t{k}\n")
-                    if len(lines) >= 100_000:
-                        copy.write("".join(lines))
-                        written += len(lines)
-                        lines = []
-                if lines:
+                for start in range(0, len(in_order), 100_000):
+                    chunk = in_order[start:start + 100_000]
+                    if cut_rows:
+                        lines = [f"{part}\t{pk}\t{cut_rows.get(pk, k)}\n" for pk, k, _s in chunk]
+                    else:
+                        lines = [f"{part}\t{pk}\t{k}\n" for pk, k, _s in chunk]
                     copy.write("".join(lines))
                     written += len(lines)
         conn.commit()
@@ -375,11 +374,14 @@ def classify_period(*, dsn: str, period_label: str, path_prefix: str = "", worke
     workers = workers or max(1, os.cpu_count() or 1)
     report = BatchReport(period_label=period_label, workers=workers)
     t0 = time.perf_counter()
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {_STAGE_ROWS} (part int, id bigint, k int)")
-        conn.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {_STAGE_OUTCOMES} (part int, k int, class_status text, "
-                     "proposed text, band text, flags text, PRIMARY KEY (part, k))")
-        conn.execute(f"TRUNCATE {_STAGE_ROWS}, {_STAGE_OUTCOMES}")
+    if write:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            # the staging tables of this run (unlogged, outside the models), dropped after the write-back;
+            # appraisal_batch_stage was the staging table of an earlier version of this module
+            conn.execute(f"DROP TABLE IF EXISTS {_STAGE_ROWS}, {_STAGE_OUTCOMES}, appraisal_batch_stage")
+            conn.execute(f"CREATE UNLOGGED TABLE {_STAGE_ROWS} (part int, id bigint, k int)")
+            conn.execute(f"CREATE UNLOGGED TABLE {_STAGE_OUTCOMES} (part int, k int, class_status text, "
+                         "proposed text, band text, flags jsonb, PRIMARY KEY (part, k))")
     ref = io.parse_period(period_label)
     assert ref is not None
     _ANSWERS.clear()
@@ -412,14 +414,16 @@ def classify_period(*, dsn: str, period_label: str, path_prefix: str = "", worke
     if write:
         with psycopg.connect(dsn) as conn, conn.cursor() as cur:
             cur.execute(f"ANALYZE {_STAGE_ROWS}, {_STAGE_OUTCOMES}")
+            # the join hashes the rating ids (about 250 MB for the nation): in memory, not in batches on disk
+            cur.execute("SET LOCAL work_mem = '256MB'")
             cur.execute(f"""
                 UPDATE appraisal_rating r SET class_status = o.class_status, proposed = o.proposed, band = o.band,
-                       flags = o.flags::jsonb, classification = '{{}}'::jsonb, updated_at = now()
+                       flags = o.flags, classification = '{{}}'::jsonb, updated_at = now()
                 FROM {_STAGE_ROWS} s JOIN {_STAGE_OUTCOMES} o ON o.part = s.part AND o.k = s.k
                 WHERE r.id = s.id AND (r.class_status, r.proposed, r.band, r.flags)
-                      IS DISTINCT FROM (o.class_status, o.proposed, o.band, o.flags::jsonb)""")  # noqa: S608
+                      IS DISTINCT FROM (o.class_status, o.proposed, o.band, o.flags)""")  # noqa: S608
             report.updated = cur.rowcount
-            cur.execute(f"TRUNCATE {_STAGE_ROWS}, {_STAGE_OUTCOMES}")
+            cur.execute(f"DROP TABLE {_STAGE_ROWS}, {_STAGE_OUTCOMES}")
             conn.commit()
         report.seconds["update"] = round(time.perf_counter() - t_work, 2)
     report.seconds["total"] = round(time.perf_counter() - t0, 2)

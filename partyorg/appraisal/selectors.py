@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 
 from partyorg.core.errors import NotFoundOrForbidden
@@ -514,22 +514,27 @@ def rating_stats(*, actor: Any, org_id: int, period_label: str, all_groups: bool
     org = org_in_scope(actor=actor, org_id=org_id)
     ref = parse_period_or_404(period_label)
     base = RatingTally.objects.filter(period_label=ref.label, org_path__startswith=org.path)
-    by_type: dict[str, dict[str, int]] = defaultdict(dict)
-    for st, cat, n in base.values("subject_type", "category").annotate(s=Sum("n")).values_list(
-            "subject_type", "category", "s"):
-        by_type[st][cat] = n
-    type_stats = [(str(SubjectTypeChoice(k).label), _stats(v)) for k, v in sorted(by_type.items())]
+    # one pass over the subtree's tallies: per subject type, direct child ('' for the organization's own
+    # unit) and category; totals per type, per child, of the own unit and of late decisions are summed here
     cut = len(org.path) + PATH_STEP
-    child_counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for child, cat, n in (base.exclude(org_path=org.path).annotate(child=Substr("org_path", 1, cut))
-                          .values("child", "category").annotate(s=Sum("n")).values_list("child", "category", "s")):
-        child_counts[child][cat] = child_counts[child].get(cat, 0) + n
+    by_type: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    child_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     own: dict[str, int] = defaultdict(int)
-    for cat, n in base.filter(org_path=org.path).values("category").annotate(s=Sum("n")).values_list(
-            "category", "s"):
-        own[cat] += n
+    late = 0
+    for st, child, cat, n in (base.annotate(child=Case(When(org_path=org.path, then=Value("")),
+                                                       default=Substr("org_path", 1, cut)))
+                              .values("subject_type", "child", "category").annotate(s=Sum("n"))
+                              .values_list("subject_type", "child", "category", "s")):
+        by_type[st][cat] += n
+        if child:
+            child_counts[child][cat] += n
+        else:
+            own[cat] += n
+        if cat == "flag:late":
+            late += n
+    type_stats = [(str(SubjectTypeChoice(k).label), _stats(dict(v))) for k, v in sorted(by_type.items())]
     children = {o.path: o for o in Organization.objects.filter(path__in=list(child_counts))}
-    by_child = sorted(((children[p], _stats(c)) for p, c in child_counts.items() if p in children),
+    by_child = sorted(((children[p], _stats(dict(c))) for p, c in child_counts.items() if p in children),
                       key=lambda x: x[0].sort_key)
     own_stats = _stats(own) if own else None
     total = roll_up([s for _o, s in by_child] + ([own_stats] if own_stats else []))
@@ -556,7 +561,6 @@ def rating_stats(*, actor: Any, org_id: int, period_label: str, all_groups: bool
         groups.sort(key=lambda g: g.label)
     rule_sets = sorted(set(Rating.objects.filter(period_label=ref.label, org_path__startswith=org.path)
                            .values_list("rule_set", flat=True)[:1000]))
-    late = base.filter(category="flag:late").aggregate(s=Sum("n"))["s"] or 0
     reports = list(StatsReport.objects.filter(org_path=org.path, period_label=ref.label)[:20])
     return StatsView(org=org, ref=ref, total=total, by_type=type_stats, by_child=by_child, own_unit=own_stats,
                      groups=groups, groups_total=groups_total, groups_over=over, late=late, rule_sets=rule_sets,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from partyorg.core.errors import ApplicationError, NotFoundOrForbidden
@@ -39,8 +40,14 @@ def _box_writable(request, box_id: int) -> BallotBox:
     return box
 
 
+def _shown(choices: list[dict]) -> list[dict]:
+    """Mark or flag choices with their label in the page's language: a box keeps the Vietnamese labels it was
+    created with (marked for translation where the areas define them)."""
+    return [{**c, "label": gettext(c["label"]) if c.get("label") else ""} for c in choices]
+
+
 def _electronic_choices(box: BallotBox) -> list[dict]:
-    return [c for c in box.mark_choices if not c.get("paper_only")]
+    return _shown([c for c in box.mark_choices if not c.get("paper_only")])
 
 
 @login_required
@@ -114,7 +121,7 @@ def published(request, box_id: int):
         raise NotFoundOrForbidden()
     papers = list(BallotPaper.objects.filter(box=box).order_by("id").values_list("payload", flat=True))
     receipts = sorted(r for r in BallotPaper.objects.filter(box=box).values_list("receipt", flat=True) if r)
-    labels = {c["code"]: c["label"] for c in box.mark_choices}
+    labels = {c["code"]: c["label"] for c in _shown(box.mark_choices)}
     return render(request, "ballots/published.html", {"box": box, "papers": papers, "receipts": receipts,
                                                       "labels": labels})
 
@@ -153,9 +160,10 @@ def entry(request, box_id: int):
     summary = {k: sum(1 for s in status if s.state == k) for k in ("single", "matched", "mismatch", "resolved")}
     return render(request, "ballots/entry.html", {
         "box": box, "error": error, "saved": saved, "next_no": next_no, "summary": summary,
-        "mismatches": [s for s in status if s.state == "mismatch"], "choices": box.mark_choices,
+        "mismatches": [s for s in status if s.state == "mismatch"], "choices": _shown(box.mark_choices),
         "mine": len(mine), "numbers": numbers, "numbers_available": services.numbers_entry_available(box),
-        "typed_choices": [c for c in box.mark_choices if c["code"] != box.keep_code],
+        "typed_choices": _shown([c for c in box.mark_choices if c["code"] != box.keep_code]),
+        "flag_choices": _shown(box.flag_choices),
         "number_width": len(str(len(box.items)))})
 
 
@@ -177,4 +185,5 @@ def resolve(request, box_id: int, paper_no: int):
         else:
             return redirect("ballots:entry", box_id=box.pk)
     return render(request, "ballots/resolve.html", {"box": box, "status": status, "error": error,
-                                                    "choices": box.mark_choices})
+                                                    "choices": _shown(box.mark_choices),
+                                                    "flag_choices": _shown(box.flag_choices)})

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from partyorg.domain import confidence as cv
 
@@ -18,34 +20,34 @@ def _date(label: str, required: bool = True) -> forms.DateField:
 
 
 class ConferenceForm(forms.Form):
-    organization = forms.TypedChoiceField(label="Tổ chức đảng tổ chức lấy phiếu", coerce=int)
-    title = forms.CharField(label="Tên hội nghị", max_length=300)
-    voting_body = forms.CharField(label="Thành phần tham gia lấy phiếu", max_length=300,
-                                  help_text="Ví dụ: Ban Chấp hành Đảng bộ xã (CV-14, CV-16)")
-    voter_group = forms.CharField(label="Nhóm theo Phụ lục 1 (nếu có)", max_length=200, required=False)
-    vote_date = _date("Ngày lấy phiếu")
-    place = forms.CharField(label="Địa điểm", max_length=200, required=False)
-    term_label = forms.CharField(label="Nhiệm kỳ", max_length=40, required=False)
-    term_start = _date("Ngày bắt đầu nhiệm kỳ", required=False)
-    body_kind = forms.ChoiceField(label="Loại chức danh", choices=BodyKind.choices)
-    rule_set = forms.ChoiceField(label="Bộ quy tắc", required=False,
-                                 choices=[("", "Tự động theo ngày lấy phiếu (CV-2, CV-3)"), *RuleSetChoice.choices])
-    publication = forms.ChoiceField(label="Công khai kết quả (CV-46)", required=False,
-                                    choices=[("", "Mặc định theo bộ quy tắc"), *Publication.choices])
+    organization = forms.TypedChoiceField(label=_("Tổ chức đảng tổ chức lấy phiếu"), coerce=int)
+    title = forms.CharField(label=_("Tên hội nghị"), max_length=300)
+    voting_body = forms.CharField(label=_("Thành phần tham gia lấy phiếu"), max_length=300,
+                                  help_text=_("Ví dụ: Ban Chấp hành Đảng bộ xã (CV-14, CV-16)"))
+    voter_group = forms.CharField(label=_("Nhóm theo Phụ lục 1 (nếu có)"), max_length=200, required=False)
+    vote_date = _date(_("Ngày lấy phiếu"))
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+    term_label = forms.CharField(label=_("Nhiệm kỳ"), max_length=40, required=False)
+    term_start = _date(_("Ngày bắt đầu nhiệm kỳ"), required=False)
+    body_kind = forms.ChoiceField(label=_("Loại chức danh"), choices=BodyKind.choices)
+    rule_set = forms.ChoiceField(label=_("Bộ quy tắc"), required=False,
+                                 choices=[("", _("Tự động theo ngày lấy phiếu (CV-2, CV-3)")), *RuleSetChoice.choices])
+    publication = forms.ChoiceField(label=_("Công khai kết quả (CV-46)"), required=False,
+                                    choices=[("", _("Mặc định theo bộ quy tắc")), *Publication.choices])
     # Per-conference parameters (CV-1): only what differs from the deployment's defaults is stored.
-    invalidity_scope = forms.ChoiceField(label="Phạm vi phiếu không hợp lệ (OP-3)", choices=[
-        ("per_row", "Chỉ dòng có lỗi không hợp lệ (CV-25)"), ("whole_ballot", "Cả phiếu không hợp lệ")])
+    invalidity_scope = forms.ChoiceField(label=_("Phạm vi phiếu không hợp lệ (OP-3)"), choices=[
+        ("per_row", _("Chỉ dòng có lỗi không hợp lệ (CV-25)")), ("whole_ballot", _("Cả phiếu không hợp lệ"))])
     qd96_serious_illness_exemption = forms.BooleanField(
-        label="Miễn lấy phiếu người nghỉ điều trị bệnh hiểm nghèo theo QĐ 96 (OP-4)", required=False)
-    nq96_quorum = forms.ChoiceField(label="Sĩ số theo NQ 96/2023 (OP-6)", choices=[
-        ("record_only", "Chỉ ghi nhận"), ("blocking", "Phải đủ 2/3")])
-    planning_hold_on_counted = forms.BooleanField(label="Tạm dừng quy hoạch ngay khi kiểm phiếu (OP-11)",
+        label=_("Miễn lấy phiếu người nghỉ điều trị bệnh hiểm nghèo theo QĐ 96 (OP-4)"), required=False)
+    nq96_quorum = forms.ChoiceField(label=_("Sĩ số theo NQ 96/2023 (OP-6)"), choices=[
+        ("record_only", _("Chỉ ghi nhận")), ("blocking", _("Phải đủ 2/3"))])
+    planning_hold_on_counted = forms.BooleanField(label=_("Tạm dừng quy hoạch ngay khi kiểm phiếu (OP-11)"),
                                                   required=False)
-    case_reminder_days = forms.IntegerField(label="Nhắc xử lý sau (ngày, OP-7)", min_value=1, max_value=365)
-    dossier_to_office_days = forms.IntegerField(label="Nộp hồ sơ: D-", min_value=0, max_value=120)
-    dossiers_to_voters_days = forms.IntegerField(label="Gửi hồ sơ: D-", min_value=0, max_value=120)
-    questions_to_person_days = forms.IntegerField(label="Gửi câu hỏi: D-", min_value=0, max_value=120)
-    last_explanation_days = forms.IntegerField(label="Giải trình cuối: D-", min_value=0, max_value=120)
+    case_reminder_days = forms.IntegerField(label=_("Nhắc xử lý sau (ngày, OP-7)"), min_value=1, max_value=365)
+    dossier_to_office_days = forms.IntegerField(label=_("Nộp hồ sơ: D-"), min_value=0, max_value=120)
+    dossiers_to_voters_days = forms.IntegerField(label=_("Gửi hồ sơ: D-"), min_value=0, max_value=120)
+    questions_to_person_days = forms.IntegerField(label=_("Gửi câu hỏi: D-"), min_value=0, max_value=120)
+    last_explanation_days = forms.IntegerField(label=_("Giải trình cuối: D-"), min_value=0, max_value=120)
 
     SETTINGS = ("invalidity_scope", "qd96_serious_illness_exemption", "nq96_quorum", "planning_hold_on_counted",
                 "case_reminder_days", "dossier_to_office_days", "dossiers_to_voters_days",
@@ -78,106 +80,106 @@ class ConferenceForm(forms.Form):
 
 class SubjectAddForm(forms.Form):
     member = forms.IntegerField(widget=forms.HiddenInput)
-    position = forms.CharField(label="Chức vụ in trên phiếu", max_length=200)
-    reason = forms.CharField(label="Lý do bổ sung", max_length=300)
+    position = forms.CharField(label=_("Chức vụ in trên phiếu"), max_length=200)
+    reason = forms.CharField(label=_("Lý do bổ sung"), max_length=300)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Lý do", max_length=300)
+    reason = forms.CharField(label=_("Lý do"), max_length=300)
 
 
 class FactsForm(forms.Form):
-    positions = forms.CharField(label="Chức vụ (mỗi dòng một chức vụ)", widget=forms.Textarea(attrs={"rows": 2}))
-    retirement_notice = forms.BooleanField(label="Đã có thông báo nghỉ hưu (CV-7)", required=False)
-    appointed_on = _date("Ngày hiệu lực quyết định bổ nhiệm gần nhất (OP-2)", required=False)
-    elected_on = _date("Ngày được bầu gần nhất", required=False)
-    serious_illness = forms.BooleanField(label="Nghỉ điều trị bệnh hiểm nghèo có xác nhận của cơ quan y tế (CV-8)",
+    positions = forms.CharField(label=_("Chức vụ (mỗi dòng một chức vụ)"), widget=forms.Textarea(attrs={"rows": 2}))
+    retirement_notice = forms.BooleanField(label=_("Đã có thông báo nghỉ hưu (CV-7)"), required=False)
+    appointed_on = _date(_("Ngày hiệu lực quyết định bổ nhiệm gần nhất (OP-2)"), required=False)
+    elected_on = _date(_("Ngày được bầu gần nhất"), required=False)
+    serious_illness = forms.BooleanField(label=_("Nghỉ điều trị bệnh hiểm nghèo có xác nhận của cơ quan y tế (CV-8)"),
                                          required=False)
-    months_off = forms.IntegerField(label="Số tháng liên tục không điều hành công việc", min_value=0, initial=0)
+    months_off = forms.IntegerField(label=_("Số tháng liên tục không điều hành công việc"), min_value=0, initial=0)
 
 
 class DossierForm(forms.Form):
-    self_assessment_on = _date("Ngày nhận báo cáo tự kiểm điểm, đánh giá", required=False)
-    declaration_ref = forms.CharField(label="Bản kê khai tài sản, thu nhập (số, ngày)", max_length=120,
+    self_assessment_on = _date(_("Ngày nhận báo cáo tự kiểm điểm, đánh giá"), required=False)
+    declaration_ref = forms.CharField(label=_("Bản kê khai tài sản, thu nhập (số, ngày)"), max_length=120,
                                       required=False)
-    declaration_signed_declarant = forms.BooleanField(label="Người kê khai đã ký", required=False)
-    declaration_signed_receiver = forms.BooleanField(label="Người nhận bản kê khai đã ký", required=False)
-    points_raised = forms.BooleanField(label="Có vấn đề cần giải trình", required=False)
-    questions = forms.CharField(label="Câu hỏi, vấn đề được nêu", required=False,
+    declaration_signed_declarant = forms.BooleanField(label=_("Người kê khai đã ký"), required=False)
+    declaration_signed_receiver = forms.BooleanField(label=_("Người nhận bản kê khai đã ký"), required=False)
+    points_raised = forms.BooleanField(label=_("Có vấn đề cần giải trình"), required=False)
+    questions = forms.CharField(label=_("Câu hỏi, vấn đề được nêu"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))
-    explanation_on = _date("Ngày nhận báo cáo giải trình", required=False)
-    dossier_note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    explanation_on = _date(_("Ngày nhận báo cáo giải trình"), required=False)
+    dossier_note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MilestoneForm(forms.Form):
     milestone = forms.ChoiceField(choices=[(m.value, m.value) for m in cv.Milestone])
-    done_on = _date("Ngày thực hiện", required=False)
+    done_on = _date(_("Ngày thực hiện"), required=False)
 
 
 class DateForm(forms.Form):
-    vote_date = _date("Ngày lấy phiếu mới")
+    vote_date = _date(_("Ngày lấy phiếu mới"))
 
 
 class ReportForm(forms.Form):
-    recipient = forms.CharField(label="Cấp có thẩm quyền quản lý cán bộ nhận báo cáo", max_length=300)
-    number = forms.CharField(label="Số báo cáo", max_length=60)
-    report_date = _date("Ngày báo cáo")
-    informed_on = _date("Ngày thông báo kết quả cho người được lấy phiếu", required=False)
-    publication = forms.ChoiceField(label="Công khai kết quả (CV-46)", choices=Publication.choices)
+    recipient = forms.CharField(label=_("Cấp có thẩm quyền quản lý cán bộ nhận báo cáo"), max_length=300)
+    number = forms.CharField(label=_("Số báo cáo"), max_length=60)
+    report_date = _date(_("Ngày báo cáo"))
+    informed_on = _date(_("Ngày thông báo kết quả cho người được lấy phiếu"), required=False)
+    publication = forms.ChoiceField(label=_("Công khai kết quả (CV-46)"), choices=Publication.choices)
 
 
 class KioskForm(forms.Form):
-    count = forms.IntegerField(label="Số mã cần in", min_value=1, max_value=2000)
+    count = forms.IntegerField(label=_("Số mã cần in"), min_value=1, max_value=2000)
 
 
 # ----------------------------------------------------------------------- consequence cases
 
 class DecisionForm(forms.Form):
-    number = forms.CharField(label="Số quyết định / văn bản", max_length=60)
-    decided_on = _date("Ngày quyết định")
+    number = forms.CharField(label=_("Số quyết định / văn bản"), max_length=60)
+    decided_on = _date(_("Ngày quyết định"))
 
 
 class LevelForm(DecisionForm):
-    level = forms.ChoiceField(label="Mức tín nhiệm do cấp có thẩm quyền xác định (CV-38)", choices=[
+    level = forms.ChoiceField(label=_("Mức tín nhiệm do cấp có thẩm quyền xác định (CV-38)"), choices=[
         (b.value, selectors.BAND_LABELS[b.value]) for b in cv.Band])
 
 
 class OptionForm(DecisionForm):
-    option = forms.ChoiceField(label="Hình thức xử lý (CV-36 b)", choices=[
-        ("relief_from_post", "Cho thôi giữ chức vụ"), ("reassignment", "Bố trí công tác khác"),
-        ("resignation", "Cho từ chức"), ("no_confidence_vote", "Bỏ phiếu tín nhiệm"),
-        ("retained_after_consideration", "Giữ nguyên sau khi xem xét (chỉ khi OP-10 cho phép)")])
-    new_post = forms.CharField(label="Vị trí công tác mới (nếu có)", max_length=200, required=False)
-    vote_issued = forms.IntegerField(label="Bỏ phiếu tín nhiệm: phiếu phát ra", min_value=0, required=False)
-    vote_collected = forms.IntegerField(label="Phiếu thu về", min_value=0, required=False)
-    vote_no_confidence = forms.IntegerField(label="Phiếu không tín nhiệm", min_value=0, required=False)
+    option = forms.ChoiceField(label=_("Hình thức xử lý (CV-36 b)"), choices=[
+        ("relief_from_post", _("Cho thôi giữ chức vụ")), ("reassignment", _("Bố trí công tác khác")),
+        ("resignation", _("Cho từ chức")), ("no_confidence_vote", _("Bỏ phiếu tín nhiệm")),
+        ("retained_after_consideration", _("Giữ nguyên sau khi xem xét (chỉ khi OP-10 cho phép)"))])
+    new_post = forms.CharField(label=_("Vị trí công tác mới (nếu có)"), max_length=200, required=False)
+    vote_issued = forms.IntegerField(label=_("Bỏ phiếu tín nhiệm: phiếu phát ra"), min_value=0, required=False)
+    vote_collected = forms.IntegerField(label=_("Phiếu thu về"), min_value=0, required=False)
+    vote_no_confidence = forms.IntegerField(label=_("Phiếu không tín nhiệm"), min_value=0, required=False)
 
 
 class ReliefForm(DecisionForm):
-    new_post = forms.CharField(label="Vị trí công tác thấp hơn (CV-37)", max_length=200)
+    new_post = forms.CharField(label=_("Vị trí công tác thấp hơn (CV-37)"), max_length=200)
 
 
 class ConsiderationForm(forms.Form):
-    removed_from_planning = forms.BooleanField(label="Đưa ra khỏi quy hoạch chức danh cao hơn", required=False)
-    number = forms.CharField(label="Số quyết định (nếu đưa ra khỏi quy hoạch)", max_length=60, required=False)
-    decided_on = _date("Ngày quyết định", required=False)
+    removed_from_planning = forms.BooleanField(label=_("Đưa ra khỏi quy hoạch chức danh cao hơn"), required=False)
+    number = forms.CharField(label=_("Số quyết định (nếu đưa ra khỏi quy hoạch)"), max_length=60, required=False)
+    decided_on = _date(_("Ngày quyết định"), required=False)
 
 
 class VoteForm(forms.Form):
-    issued = forms.IntegerField(label="Phiếu phát ra", min_value=0, required=False)
-    collected = forms.IntegerField(label="Phiếu thu về (N)", min_value=0)
-    no_confidence = forms.IntegerField(label="Phiếu không tín nhiệm (K)", min_value=0)
+    issued = forms.IntegerField(label=_("Phiếu phát ra"), min_value=0, required=False)
+    collected = forms.IntegerField(label=_("Phiếu thu về (N)"), min_value=0)
+    no_confidence = forms.IntegerField(label=_("Phiếu không tín nhiệm (K)"), min_value=0)
 
 
 class CloseForm(forms.Form):
-    closed_on = _date("Ngày kết thúc")
+    closed_on = _date(_("Ngày kết thúc"))
 
 
 class StatsForm(forms.Form):
-    org = forms.TypedChoiceField(label="Tổ chức", coerce=int, required=False)
-    date_from = _date("Từ ngày", required=False)
-    date_to = _date("Đến ngày", required=False)
+    org = forms.TypedChoiceField(label=_("Tổ chức"), coerce=int, required=False)
+    date_from = _date(_("Từ ngày"), required=False)
+    date_to = _date(_("Đến ngày"), required=False)
 
     def __init__(self, *args: Any, orgs: list | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [("", "Toàn bộ phạm vi")] + [(o.pk, o.name) for o in orgs or []]
+        self.fields["org"].choices = [("", gettext("Toàn bộ phạm vi"))] + [(o.pk, o.name) for o in orgs or []]

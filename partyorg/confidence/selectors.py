@@ -21,6 +21,8 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from partyorg.ballots.models import BallotPaper, BoxState, Participation
 from partyorg.core.errors import NotFoundOrForbidden
@@ -35,10 +37,11 @@ BEFORE_VOTING = (State.PLANNED, State.PREPARING, State.DOSSIERS_SENT, State.OPEN
 OPEN_CASE_STATES = [s for s in CaseState.values if s != CaseState.CLOSED]
 
 BAND_LABELS = {
-    "NONE": "Không quá 1/2 phiếu tín nhiệm thấp",
-    "LOW_GT_1_2": "Trên 1/2 đến dưới 2/3 phiếu tín nhiệm thấp",
-    "LOW_GE_2_3": "Từ 2/3 phiếu tín nhiệm thấp trở lên",
+    "NONE": _("Không quá 1/2 phiếu tín nhiệm thấp"),
+    "LOW_GT_1_2": _("Trên 1/2 đến dưới 2/3 phiếu tín nhiệm thấp"),
+    "LOW_GE_2_3": _("Từ 2/3 phiếu tín nhiệm thấp trở lên"),
 }
+# Printed in the (Vietnamese) official documents only: not translated.
 BAND_SHORT = {"NONE": "Dưới hoặc bằng 1/2", "LOW_GT_1_2": "Trên 1/2", "LOW_GE_2_3": "Từ 2/3"}
 
 
@@ -336,10 +339,11 @@ def dossier_check(s: Subject) -> cv.DossierCheck:
         points_raised=s.points_raised, explanatory_report=s.explanation_on is not None))
 
 
+# Vietnamese (the services build the Vietnamese half of their messages from them); pages translate them.
 DOSSIER_ITEM_LABELS = {
-    "self_assessment": "Báo cáo tự kiểm điểm, đánh giá",
-    "asset_income_declaration": "Bản kê khai tài sản, thu nhập (có chữ ký người kê khai và người nhận)",
-    "explanatory_report": "Báo cáo giải trình",
+    "self_assessment": gettext_noop("Báo cáo tự kiểm điểm, đánh giá"),
+    "asset_income_declaration": gettext_noop("Bản kê khai tài sản, thu nhập (có chữ ký người kê khai và người nhận)"),
+    "explanatory_report": gettext_noop("Báo cáo giải trình"),
 }
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from partyorg.ballots import services as ballots
 from partyorg.ballots.models import BallotBox, BoxState, Participation
@@ -58,20 +59,21 @@ from .models import (
 BOX_KIND = "confidence"
 
 #: Marks of a confidence ballot row. H/M/L are the three boxes (CV-23); the paper-only codes let the
-#: counting committee type what a paper row shows (CV-24 b, c).
+#: counting committee type what a paper row shows (CV-24 b, c). The box stores the Vietnamese labels;
+#: the ballot pages translate them (gettext_noop only marks them for the catalogue).
 MARK_CHOICES: list[dict[str, Any]] = [
-    {"code": "H", "key": "1", "label": "Tín nhiệm cao"},
-    {"code": "M", "key": "2", "label": "Tín nhiệm"},
-    {"code": "L", "key": "3", "label": "Tín nhiệm thấp"},
-    {"code": "blank", "key": "0", "label": "Không đánh dấu ô nào", "paper_only": True},
-    {"code": "erased", "key": "8", "label": "Tên bị gạch, xóa", "paper_only": True},
-    {"code": "multi", "key": "9", "label": "Đánh từ hai ô trở lên", "paper_only": True},
+    {"code": "H", "key": "1", "label": gettext_noop("Tín nhiệm cao")},
+    {"code": "M", "key": "2", "label": gettext_noop("Tín nhiệm")},
+    {"code": "L", "key": "3", "label": gettext_noop("Tín nhiệm thấp")},
+    {"code": "blank", "key": "0", "label": gettext_noop("Không đánh dấu ô nào"), "paper_only": True},
+    {"code": "erased", "key": "8", "label": gettext_noop("Tên bị gạch, xóa"), "paper_only": True},
+    {"code": "multi", "key": "9", "label": gettext_noop("Đánh từ hai ô trở lên"), "paper_only": True},
 ]
 #: Whole-ballot findings on a paper (CV-22, CV-24 a, CV-25, CV-26).
 FLAG_CHOICES: list[dict[str, Any]] = [
-    {"code": "not_issued", "key": "x", "label": "Không phải phiếu do Ban kiểm phiếu phát ra"},
-    {"code": "written_in", "key": "t", "label": "Ghi thêm tên ngoài danh sách"},
-    {"code": "other_content", "key": "k", "label": "Ghi thêm nội dung khác"},
+    {"code": "not_issued", "key": "x", "label": gettext_noop("Không phải phiếu do Ban kiểm phiếu phát ra")},
+    {"code": "written_in", "key": "t", "label": gettext_noop("Ghi thêm tên ngoài danh sách")},
+    {"code": "other_content", "key": "k", "label": gettext_noop("Ghi thêm nội dung khác")},
 ]
 
 #: The organiser's default position order on the ballot (OP-14).

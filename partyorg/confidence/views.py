@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partyorg.ballots.models import BoxState, Participation
@@ -99,7 +101,7 @@ def create(request):
         def call() -> None:
             holder["conf"] = services.conference_create(actor=request.user, org_id=d["organization"],
                                                         data=_conference_input(form))
-        if _run(request, call, "Đã lập kế hoạch hội nghị lấy phiếu tín nhiệm.", form):
+        if _run(request, call, _("Đã lập kế hoạch hội nghị lấy phiếu tín nhiệm."), form):
             return redirect("confidence:detail", conference_id=holder["conf"].pk)
     return render(request, "confidence/form.html", {"form": form, "conf": None})
 
@@ -119,7 +121,7 @@ def edit(request, conference_id: int):
     form = f.ConferenceForm(request.POST or None, initial=f.ConferenceForm.initial_for(conf))
     if request.method == "POST" and form.is_valid() and _run(
             request, lambda: services.conference_update(actor=request.user, conference_id=conf.pk,
-                                                        data=_conference_input(form)), "Đã lưu.", form):
+                                                        data=_conference_input(form)), _("Đã lưu."), form):
         return redirect("confidence:detail", conference_id=conf.pk)
     return render(request, "confidence/form.html", _ctx(conf, "detail", form=form))
 
@@ -133,52 +135,52 @@ def _transition(request, conf, action: str) -> bool:
     u, pk, post = request.user, conf.pk, request.POST
     if action == "prepare":
         return _run(request, lambda: services.conference_prepare(actor=u, conference_id=pk),
-                    "Đã chốt danh sách người được lấy phiếu và tạo hòm phiếu.")
+                    _("Đã chốt danh sách người được lấy phiếu và tạo hòm phiếu."))
     if action == "send_dossiers":
         return _run(request, lambda: services.conference_send_dossiers(actor=u, conference_id=pk),
-                    "Đã gửi hồ sơ cho người tham gia lấy phiếu.")
+                    _("Đã gửi hồ sơ cho người tham gia lấy phiếu."))
     if action == "open":
-        return _run(request, lambda: services.conference_open(actor=u, conference_id=pk), "Đã khai mạc hội nghị.")
+        return _run(request, lambda: services.conference_open(actor=u, conference_id=pk), _("Đã khai mạc hội nghị."))
     if action == "start_voting":
         return _run(request, lambda: services.conference_start_voting(actor=u, conference_id=pk),
-                    "Đã phát phiếu: bắt đầu bỏ phiếu. Bộ quy tắc và tham số đã cố định (CV-5).")
+                    _("Đã phát phiếu: bắt đầu bỏ phiếu. Bộ quy tắc và tham số đã cố định (CV-5)."))
     if action == "count":
         return _run(request, lambda: services.conference_count(actor=u, conference_id=pk),
-                    "Đã kiểm phiếu, lập biên bản và mở các trường hợp phải xử lý.")
+                    _("Đã kiểm phiếu, lập biên bản và mở các trường hợp phải xử lý."))
     if action in ("postpone", "cancel"):
         form = f.ReasonForm(post)
         if not form.is_valid():
-            messages.error(request, "Cần ghi lý do.")
+            messages.error(request, _("Cần ghi lý do."))
             return False
         svc = services.conference_postpone if action == "postpone" else services.conference_cancel
         return _run(request, lambda: svc(actor=u, conference_id=pk, reason=form.cleaned_data["reason"]),
-                    "Đã hoãn hội nghị." if action == "postpone" else "Đã hủy hội nghị.")
+                    _("Đã hoãn hội nghị.") if action == "postpone" else _("Đã hủy hội nghị."))
     if action == "reschedule":
         form = f.DateForm(post)
         if not form.is_valid():
-            messages.error(request, "Ngày lấy phiếu không hợp lệ.")
+            messages.error(request, _("Ngày lấy phiếu không hợp lệ."))
             return False
         return _run(request, lambda: services.conference_reschedule(actor=u, conference_id=pk,
                                                                     vote_date=form.cleaned_data["vote_date"]),
-                    "Đã định lại ngày lấy phiếu.")
+                    _("Đã định lại ngày lấy phiếu."))
     if action == "report":
         form = f.ReportForm(post)
         if not form.is_valid():
-            messages.error(request, "Thông tin báo cáo chưa đủ.")
+            messages.error(request, _("Thông tin báo cáo chưa đủ."))
             return False
         d = form.cleaned_data
         return _run(request, lambda: services.conference_report(actor=u, conference_id=pk, data=services.ReportInput(
             recipient=d["recipient"], number=d["number"], report_date=d["report_date"], informed_on=d["informed_on"],
-            publication=d["publication"])), "Đã báo cáo kết quả cho cấp có thẩm quyền.")
+            publication=d["publication"])), _("Đã báo cáo kết quả cho cấp có thẩm quyền."))
     if action == "milestone":
         form = f.MilestoneForm(post)
         if not form.is_valid():
-            messages.error(request, "Mốc không hợp lệ.")
+            messages.error(request, _("Mốc không hợp lệ."))
             return False
         return _run(request, lambda: services.milestone_record(actor=u, conference_id=pk,
                                                                milestone=form.cleaned_data["milestone"],
-                                                               done_on=form.cleaned_data["done_on"]), "Đã ghi mốc.")
-    messages.error(request, "Thao tác không hợp lệ.")
+                                                               done_on=form.cleaned_data["done_on"]), _("Đã ghi mốc."))
+    messages.error(request, _("Thao tác không hợp lệ."))
     return False
 
 
@@ -230,21 +232,21 @@ def subjects(request, conference_id: int):
         action = post.get("action", "")
         if action == "generate":
             _run(request, lambda: services.subjects_generate(actor=u, conference_id=pk),
-                 "Đã lấy danh sách từ hồ sơ chức vụ.")
+                 _("Đã lấy danh sách từ hồ sơ chức vụ."))
         elif action == "add":
             form = f.SubjectAddForm(post)
             if form.is_valid():
                 d = form.cleaned_data
                 _run(request, lambda: services.subject_add(actor=u, conference_id=pk, member_id=d["member"],
                                                            position=d["position"], reason=d["reason"]),
-                     "Đã bổ sung người được lấy phiếu.")
+                     _("Đã bổ sung người được lấy phiếu."))
             else:
-                messages.error(request, "Cần chọn người, ghi chức vụ và lý do.")
+                messages.error(request, _("Cần chọn người, ghi chức vụ và lý do."))
         elif action in ("remove", "restore"):
             sid = int(post.get("subject") or 0)
             _run(request, lambda: services.subject_remove(actor=u, conference_id=pk, subject_id=sid,
                                                           reason=post.get("reason", ""), restore=action == "restore"),
-                 "Đã cập nhật danh sách.")
+                 _("Đã cập nhật danh sách."))
         elif action in ("up", "down"):
             ids = list(Subject.objects.filter(conference=conf).order_by("order", "id").values_list("pk", flat=True))
             sid = int(post.get("subject") or 0)
@@ -255,7 +257,7 @@ def subjects(request, conference_id: int):
                     ids[i], ids[j] = ids[j], ids[i]
             _run(request, lambda: services.subjects_reorder(actor=u, conference_id=pk, subject_ids=ids), "")
         else:
-            messages.error(request, "Thao tác không hợp lệ.")
+            messages.error(request, _("Thao tác không hợp lệ."))
         return redirect("confidence:subjects", conference_id=conf.pk)
     conf = _conf(request, conference_id)
     q = request.GET.get("q", "").strip()
@@ -288,17 +290,17 @@ def subject(request, conference_id: int, subject_id: int):
                                    elected_on=d["elected_on"], serious_illness=d["serious_illness"],
                                    months_off=d["months_off"], positions=d["positions"].splitlines())
         if _run(request, lambda: services.subject_facts_update(actor=request.user, conference_id=conf.pk,
-                                                               subject_id=s.pk, data=data), "Đã lưu.", facts):
+                                                               subject_id=s.pk, data=data), _("Đã lưu."), facts):
             return redirect("confidence:subject", conference_id=conf.pk, subject_id=s.pk)
     elif action == "dossier" and dossier.is_valid():
         data = services.DossierInput(**dossier.cleaned_data)
         if _run(request, lambda: services.dossier_update(actor=request.user, conference_id=conf.pk, subject_id=s.pk,
-                                                         data=data), "Đã lưu hồ sơ.", dossier):
+                                                         data=data), _("Đã lưu hồ sơ."), dossier):
             return redirect("confidence:subject", conference_id=conf.pk, subject_id=s.pk)
     check = selectors.dossier_check(s)
     return render(request, "confidence/subject.html", _ctx(
         conf, "subjects", s=s, facts=facts, dossier=dossier, check=check,
-        missing=[selectors.DOSSIER_ITEM_LABELS[m.value] for m in check.missing],
+        missing=[_(selectors.DOSSIER_ITEM_LABELS[m.value]) for m in check.missing],
         reasons=[cv.ExemptionReason(r).label_vi for r in s.exemption_reasons],
         criteria=cv.self_report_criteria(cv.RuleSet(conf.rule_set))))
 
@@ -323,16 +325,16 @@ def roster(request, conference_id: int):
             shown = set(_ids(post, "shown"))
             wanted = (current - shown) | set(_ids(post, "member"))
             _run(request, lambda: services.roster_update(actor=u, conference_id=pk, member_ids=sorted(wanted)),
-                 "Đã cập nhật danh sách triệu tập.")
+                 _("Đã cập nhật danh sách triệu tập."))
         elif action == "positions":
             wanted = current | set(selectors.positions_holders(conf).values_list("pk", flat=True))
             _run(request, lambda: services.roster_update(actor=u, conference_id=pk, member_ids=sorted(wanted)),
-                 "Đã triệu tập những người đang giữ chức vụ của tổ chức.")
+                 _("Đã triệu tập những người đang giữ chức vụ của tổ chức."))
         elif action == "attendance":
             _run(request, lambda: services.attendance_update(actor=u, conference_id=pk,
-                                                             present_ids=_ids(post, "present")), "Đã điểm danh.")
+                                                             present_ids=_ids(post, "present")), _("Đã điểm danh."))
         else:
-            messages.error(request, "Thao tác không hợp lệ.")
+            messages.error(request, _("Thao tác không hợp lệ."))
         return redirect("confidence:roster", conference_id=conf.pk)
     conf = _conf(request, conference_id)
     rows = selectors.roster_of(conf)
@@ -360,7 +362,7 @@ def committee(request, conference_id: int):
         _run(request, lambda: services.committee_set(actor=request.user, conference_id=conf.pk,
                                                      member_ids=_ids(request.POST, "member"),
                                                      head_id=int(head) if head.isdigit() else None),
-             "Đã lập Ban kiểm phiếu.")
+             _("Đã lập Ban kiểm phiếu."))
         return redirect("confidence:committee", conference_id=conf.pk)
     conf = _conf(request, conference_id)
     members = list(CommitteeMember.objects.filter(conference=conf))
@@ -392,7 +394,7 @@ def voting(request, conference_id: int):
         if action == "issue":
             _run(request, lambda: services.paper_ballots_issue(actor=request.user, conference_id=conf.pk,
                                                                member_ids=_ids(request.POST, "member")),
-                 "Đã ghi nhận phát phiếu giấy / phiếu mã.")
+                 _("Đã ghi nhận phát phiếu giấy / phiếu mã."))
         elif action == "kiosk":
             form = f.KioskForm(request.POST)
             if form.is_valid():
@@ -405,9 +407,9 @@ def voting(request, conference_id: int):
                     return render(request, "confidence/kiosk_codes.html", _ctx(conf, "voting",
                                                                                 codes=holder["codes"]))
             else:
-                messages.error(request, "Số mã từ 1 đến 2000.")
+                messages.error(request, _("Số mã từ 1 đến 2000."))
         else:
-            messages.error(request, "Thao tác không hợp lệ.")
+            messages.error(request, _("Thao tác không hợp lệ."))
         return redirect("confidence:voting", conference_id=conf.pk)
     conf = _conf(request, conference_id)
     counts = selectors.box_counts(conf)
@@ -527,7 +529,7 @@ def _case_action(request, case, action: str):
                        "record_dismissal_submission": f.DecisionForm, "record_dismissal": f.DecisionForm,
                        "close_case": f.CloseForm}
     if action not in forms_by_action:
-        messages.error(request, "Thao tác không hợp lệ.")
+        messages.error(request, _("Thao tác không hợp lệ."))
         return None
     form_cls = forms_by_action[action]
     form = form_cls(post) if form_cls else None
@@ -561,23 +563,23 @@ def _case_action(request, case, action: str):
             actor=u, case_id=pk, number=number, decided_on=decided_on),
         "close_case": lambda: services.case_close(actor=u, case_id=pk, closed_on=d["closed_on"]),
     }
-    if _run(request, calls[action], "Đã ghi nhận.", form):
+    if _run(request, calls[action], _("Đã ghi nhận."), form):
         return None
     return form
 
 
 CASE_ACTION_LABELS = {
-    "record_consolidated_level": "Xác định mức tín nhiệm từ kết quả hai nơi (CV-38)",
-    "record_planning_removal": "Quyết định đưa ra khỏi quy hoạch chức danh cao hơn (CV-36 a)",
-    "record_qd96_option": "Hình thức xử lý (CV-36 b)",
-    "record_relief_to_lower_post": "Cho thôi giữ chức vụ, bố trí công tác thấp hơn (CV-37)",
-    "record_consideration": "Kết quả xem xét (CV-39)",
-    "record_resignation": "Từ chức (CV-40)",
-    "record_no_confidence_vote": "Kết quả bỏ phiếu tín nhiệm (CV-42)",
-    "record_retained": "Tiếp tục giữ chức vụ (bỏ phiếu tín nhiệm không quá nửa, CV-42)",
-    "record_dismissal_submission": "Trình miễn nhiệm (CV-40)",
-    "record_dismissal": "Quyết định miễn nhiệm",
-    "close_case": "Kết thúc trường hợp (CV-44)",
+    "record_consolidated_level": gettext_lazy("Xác định mức tín nhiệm từ kết quả hai nơi (CV-38)"),
+    "record_planning_removal": gettext_lazy("Quyết định đưa ra khỏi quy hoạch chức danh cao hơn (CV-36 a)"),
+    "record_qd96_option": gettext_lazy("Hình thức xử lý (CV-36 b)"),
+    "record_relief_to_lower_post": gettext_lazy("Cho thôi giữ chức vụ, bố trí công tác thấp hơn (CV-37)"),
+    "record_consideration": gettext_lazy("Kết quả xem xét (CV-39)"),
+    "record_resignation": gettext_lazy("Từ chức (CV-40)"),
+    "record_no_confidence_vote": gettext_lazy("Kết quả bỏ phiếu tín nhiệm (CV-42)"),
+    "record_retained": gettext_lazy("Tiếp tục giữ chức vụ (bỏ phiếu tín nhiệm không quá nửa, CV-42)"),
+    "record_dismissal_submission": gettext_lazy("Trình miễn nhiệm (CV-40)"),
+    "record_dismissal": gettext_lazy("Quyết định miễn nhiệm"),
+    "close_case": gettext_lazy("Kết thúc trường hợp (CV-44)"),
 }
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError
 
@@ -19,11 +20,11 @@ def apply_error(form: forms.Form, exc: ApplicationError) -> None:
 class DecisionForm(forms.Form):
     """The decision behind a restructuring: number, dates, issuer."""
 
-    number = forms.CharField(label="Số quyết định", max_length=60)
-    signed_on = forms.DateField(label="Ngày ký", widget=forms.DateInput(attrs={"type": "date"}))
-    effective_on = forms.DateField(label="Ngày hiệu lực", widget=forms.DateInput(attrs={"type": "date"}))
-    issuer_name = forms.CharField(label="Cơ quan ban hành", max_length=255, required=False)
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(label=_("Ngày hiệu lực"), widget=forms.DateInput(attrs={"type": "date"}))
+    issuer_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def decision(self):
         from partyorg.organizations.services import DecisionInput

@@ -5,6 +5,8 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from partyorg.domain import directives as rules
 from partyorg.organizations.models import OrgType
@@ -44,26 +46,26 @@ def org_choices(orgs) -> list[tuple[int, str]]:
 
 
 class DocumentFilterForm(forms.Form):
-    q = forms.CharField(label="Tìm theo số, ký hiệu hoặc trích yếu", required=False,
+    q = forms.CharField(label=_("Tìm theo số, ký hiệu hoặc trích yếu"), required=False,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "124, QĐ/TW, đánh giá..."}))
-    doc_type = forms.ChoiceField(label="Loại văn bản", required=False, choices=[("", "Tất cả"), *TYPE_CHOICES])
-    system = forms.ChoiceField(label="Hệ thống", required=False, choices=[("", "Tất cả"), *SYSTEM_CHOICES])
-    year = forms.IntegerField(label="Năm ban hành", required=False, min_value=1930, max_value=2099)
+    doc_type = forms.ChoiceField(label=_("Loại văn bản"), required=False, choices=[("", _("Tất cả")), *TYPE_CHOICES])
+    system = forms.ChoiceField(label=_("Hệ thống"), required=False, choices=[("", _("Tất cả")), *SYSTEM_CHOICES])
+    year = forms.IntegerField(label=_("Năm ban hành"), required=False, min_value=1930, max_value=2099)
 
 
 class DocumentForm(forms.Form):
-    owner = forms.TypedChoiceField(label="Sổ văn bản của", coerce=int)
-    number_symbol = forms.CharField(label="Số, ký hiệu", max_length=80,
-                                    help_text="Ví dụ: 124-QĐ/TW, 25-HD/BTCTW, 162-KH/TU, 24/2010/NĐ-CP")
-    doc_type = forms.ChoiceField(label="Loại văn bản", required=False,
-                                 choices=[("", "Theo ký hiệu"), *TYPE_CHOICES])
-    issued_on = forms.DateField(label="Ngày ban hành", widget=DATE)
-    issuing_body = forms.CharField(label="Cơ quan ban hành", max_length=255, required=False,
-                                   help_text="Để trống: theo ký hiệu (ví dụ TW, BTCTW)")
-    title = forms.CharField(label="Trích yếu", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    summary = forms.CharField(label="Tóm tắt nội dung", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    effective_on = forms.DateField(label="Ngày hiệu lực", required=False, widget=DATE)
-    expires_on = forms.DateField(label="Ngày hết hiệu lực", required=False, widget=DATE)
+    owner = forms.TypedChoiceField(label=_("Sổ văn bản của"), coerce=int)
+    number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=80,
+                                    help_text=_("Ví dụ: 124-QĐ/TW, 25-HD/BTCTW, 162-KH/TU, 24/2010/NĐ-CP"))
+    doc_type = forms.ChoiceField(label=_("Loại văn bản"), required=False,
+                                 choices=[("", _("Theo ký hiệu")), *TYPE_CHOICES])
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE)
+    issuing_body = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False,
+                                   help_text=_("Để trống: theo ký hiệu (ví dụ TW, BTCTW)"))
+    title = forms.CharField(label=_("Trích yếu"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(label=_("Tóm tắt nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    effective_on = forms.DateField(label=_("Ngày hiệu lực"), required=False, widget=DATE)
+    expires_on = forms.DateField(label=_("Ngày hết hiệu lực"), required=False, widget=DATE)
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,8 +82,8 @@ class DocumentForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    kind = forms.ChoiceField(label="Văn bản này", choices=LINK_CHOICES)
-    target = forms.TypedChoiceField(label="văn bản", coerce=int)
+    kind = forms.ChoiceField(label=_("Văn bản này"), choices=LINK_CHOICES)
+    target = forms.TypedChoiceField(label=_("văn bản"), coerce=int)
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,15 +91,15 @@ class LinkForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label="Tệp đính kèm (PDF, DOCX)")
+    files = MultipleFileField(label=_("Tệp đính kèm (PDF, DOCX)"))
 
 
 class ObstacleForm(forms.Form):
-    asker = forms.TypedChoiceField(label="Tổ chức nêu", coerce=int)
-    requirement = forms.TypedChoiceField(label="Theo yêu cầu", coerce=int, required=False, empty_value=None)
-    recipient = forms.TypedChoiceField(label="Gửi tới", coerce=int, required=False, empty_value=None,
-                                       help_text="Để trống: đơn vị giao yêu cầu, hoặc cấp trên trực tiếp")
-    question = forms.CharField(label="Khó khăn, vướng mắc, kiến nghị", widget=forms.Textarea(attrs={"rows": 4}))
+    asker = forms.TypedChoiceField(label=_("Tổ chức nêu"), coerce=int)
+    requirement = forms.TypedChoiceField(label=_("Theo yêu cầu"), coerce=int, required=False, empty_value=None)
+    recipient = forms.TypedChoiceField(label=_("Gửi tới"), coerce=int, required=False, empty_value=None,
+                                       help_text=_("Để trống: đơn vị giao yêu cầu, hoặc cấp trên trực tiếp"))
+    question = forms.CharField(label=_("Khó khăn, vướng mắc, kiến nghị"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, askers=(), requirements=(), recipients=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,30 +109,30 @@ class ObstacleForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Trả lời", widget=forms.Textarea(attrs={"rows": 4}))
-    share = forms.BooleanField(label="Chia sẻ câu trả lời cho tất cả tổ chức được giao", required=False)
+    answer = forms.CharField(label=_("Trả lời"), widget=forms.Textarea(attrs={"rows": 4}))
+    share = forms.BooleanField(label=_("Chia sẻ câu trả lời cho tất cả tổ chức được giao"), required=False)
 
 
 BRIDGE_LINE = re.compile(r"^\s*(?P<code>[^:;,]+?)\s*[:;,]\s*(?P<n>\d+)\s*$")
 
 
 class ConferenceForm(forms.Form):
-    host = forms.TypedChoiceField(label="Tổ chức chủ trì", coerce=int)
-    title = forms.CharField(label="Tên hội nghị", max_length=300)
-    held_at = forms.DateTimeField(label="Thời gian", widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+    host = forms.TypedChoiceField(label=_("Tổ chức chủ trì"), coerce=int)
+    title = forms.CharField(label=_("Tên hội nghị"), max_length=300)
+    held_at = forms.DateTimeField(label=_("Thời gian"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                                   format="%Y-%m-%dT%H:%M"))
-    mode = forms.ChoiceField(label="Hình thức", choices=MODE_CHOICES)
-    location = forms.CharField(label="Địa điểm (điểm cầu chính)", max_length=300, required=False)
-    chair = forms.CharField(label="Chủ trì hội nghị", max_length=300)
-    documents = forms.TypedMultipleChoiceField(label="Văn bản quán triệt, triển khai", coerce=int,
+    mode = forms.ChoiceField(label=_("Hình thức"), choices=MODE_CHOICES)
+    location = forms.CharField(label=_("Địa điểm (điểm cầu chính)"), max_length=300, required=False)
+    chair = forms.CharField(label=_("Chủ trì hội nghị"), max_length=300)
+    documents = forms.TypedMultipleChoiceField(label=_("Văn bản quán triệt, triển khai"), coerce=int,
                                                widget=forms.SelectMultiple(attrs={"size": 6}))
-    in_person_participants = forms.IntegerField(label="Số người dự tại hội trường", min_value=0, initial=0)
-    follows = forms.TypedChoiceField(label="Tiếp nối hội nghị của cấp trên", coerce=int, required=False,
+    in_person_participants = forms.IntegerField(label=_("Số người dự tại hội trường"), min_value=0, initial=0)
+    follows = forms.TypedChoiceField(label=_("Tiếp nối hội nghị của cấp trên"), coerce=int, required=False,
                                      empty_value=None)
     other_bridge_points = forms.CharField(
-        label="Điểm cầu khác (mỗi dòng: mã tổ chức: số người dự)", required=False,
+        label=_("Điểm cầu khác (mỗi dòng: mã tổ chức: số người dự)"), required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "HN-X01: 120"}))
-    notes = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, hosts=(), documents=(), conferences=(), bridge_orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,30 +157,31 @@ class ConferenceForm(forms.Form):
             m = BRIDGE_LINE.match(line)
             org = org_by_code(m["code"]) if m else None
             if org is None:
-                raise forms.ValidationError(f"Dòng điểm cầu không hợp lệ hoặc không rõ mã tổ chức: “{line.strip()}”")
+                raise forms.ValidationError(gettext("Dòng điểm cầu không hợp lệ hoặc không rõ mã tổ chức: “%(line)s”")
+                                            % {"line": line.strip()})
             out.append((org.pk, int(m["n"])))
         return out
 
 
-LEVEL_CHOICES = [(1, "Cấp trực thuộc trực tiếp"), (2, "Cấp thứ hai"), (3, "Cấp thứ ba"), (4, "Cấp thứ tư")]
+LEVEL_CHOICES = [(1, _("Cấp trực thuộc trực tiếp")), (2, _("Cấp thứ hai")), (3, _("Cấp thứ ba")), (4, _("Cấp thứ tư"))]
 
 
 class RequirementForm(forms.Form):
-    issuer = forms.TypedChoiceField(label="Đơn vị giao", coerce=int)
-    title = forms.CharField(label="Nội dung yêu cầu", max_length=300)
-    documents = forms.TypedMultipleChoiceField(label="Văn bản", coerce=int,
+    issuer = forms.TypedChoiceField(label=_("Đơn vị giao"), coerce=int)
+    title = forms.CharField(label=_("Nội dung yêu cầu"), max_length=300)
+    documents = forms.TypedMultipleChoiceField(label=_("Văn bản"), coerce=int,
                                                widget=forms.SelectMultiple(attrs={"size": 6}))
-    deliverable = forms.ChoiceField(label="Sản phẩm phải nộp", choices=DELIVERABLE_CHOICES)
-    issued_on = forms.DateField(label="Ngày giao", widget=DATE)
-    deadline = forms.DateField(label="Hạn nộp", widget=DATE)
-    description = forms.CharField(label="Hướng dẫn chi tiết", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    levels = forms.TypedMultipleChoiceField(label="Giao theo cấp", coerce=int, required=False, choices=LEVEL_CHOICES,
+    deliverable = forms.ChoiceField(label=_("Sản phẩm phải nộp"), choices=DELIVERABLE_CHOICES)
+    issued_on = forms.DateField(label=_("Ngày giao"), widget=DATE)
+    deadline = forms.DateField(label=_("Hạn nộp"), widget=DATE)
+    description = forms.CharField(label=_("Hướng dẫn chi tiết"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    levels = forms.TypedMultipleChoiceField(label=_("Giao theo cấp"), coerce=int, required=False, choices=LEVEL_CHOICES,
                                             widget=forms.CheckboxSelectMultiple)
-    org_types = forms.MultipleChoiceField(label="Giao theo loại tổ chức", required=False, choices=OrgType.choices,
+    org_types = forms.MultipleChoiceField(label=_("Giao theo loại tổ chức"), required=False, choices=OrgType.choices,
                                           widget=forms.CheckboxSelectMultiple)
-    chosen = forms.TypedMultipleChoiceField(label="Chọn từng tổ chức trực thuộc", coerce=int, required=False,
+    chosen = forms.TypedMultipleChoiceField(label=_("Chọn từng tổ chức trực thuộc"), coerce=int, required=False,
                                             widget=forms.CheckboxSelectMultiple)
-    chosen_codes = forms.CharField(label="Hoặc nhập mã tổ chức (cách nhau bởi dấu phẩy)", required=False)
+    chosen_codes = forms.CharField(label=_("Hoặc nhập mã tổ chức (cách nhau bởi dấu phẩy)"), required=False)
 
     def __init__(self, *args, issuers=(), documents=(), children=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,13 +195,13 @@ class RequirementForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    submitted_on = forms.DateField(label="Ngày nộp", widget=DATE)
-    document_number = forms.CharField(label="Số, ký hiệu văn bản", max_length=80, required=False,
-                                      help_text="Ví dụ: 162-KH/TU")
-    document_date = forms.DateField(label="Ngày văn bản", required=False, widget=DATE)
-    conference = forms.TypedChoiceField(label="Hoặc hội nghị đã tổ chức", coerce=int, required=False, empty_value=None)
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultipleFileField(label="Tệp đính kèm (PDF, DOCX)", required=False)
+    submitted_on = forms.DateField(label=_("Ngày nộp"), widget=DATE)
+    document_number = forms.CharField(label=_("Số, ký hiệu văn bản"), max_length=80, required=False,
+                                      help_text=_("Ví dụ: 162-KH/TU"))
+    document_date = forms.DateField(label=_("Ngày văn bản"), required=False, widget=DATE)
+    conference = forms.TypedChoiceField(label=_("Hoặc hội nghị đã tổ chức"), coerce=int, required=False, empty_value=None)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(label=_("Tệp đính kèm (PDF, DOCX)"), required=False)
 
     def __init__(self, *args, conferences=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,14 +211,14 @@ class SubmitForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReportOpenForm(forms.Form):
-    template = forms.TypedChoiceField(label="Mẫu báo cáo", coerce=int)
-    org = forms.TypedChoiceField(label="Tổ chức báo cáo", coerce=int)
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
-    index = forms.IntegerField(label="Kỳ (quý 1–4, 6 tháng 1–2; 9 tháng và năm: 1)", min_value=1, max_value=4,
+    template = forms.TypedChoiceField(label=_("Mẫu báo cáo"), coerce=int)
+    org = forms.TypedChoiceField(label=_("Tổ chức báo cáo"), coerce=int)
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    index = forms.IntegerField(label=_("Kỳ (quý 1–4, 6 tháng 1–2; 9 tháng và năm: 1)"), min_value=1, max_value=4,
                                initial=1)
 
     def __init__(self, *args, templates=(), orgs=(), **kwargs):
@@ -256,7 +259,7 @@ def _terms(part: str, text: str) -> list[list]:
     while pos < len(part):
         t = TERM.match(part, pos)
         if t is None or (out and not t["sign"]):
-            raise forms.ValidationError(f"Công thức không hợp lệ: “{text}”")
+            raise forms.ValidationError(gettext("Công thức không hợp lệ: “%(text)s”") % {"text": text})
         out.append([int(t["coef"] or 1) * (-1 if t["sign"] == "-" else 1), t["code"]])
         pos = t.end()
     return out
@@ -278,19 +281,19 @@ def parse_formula(text: str) -> dict | None:
 
 
 class TemplateForm(forms.Form):
-    owner = forms.TypedChoiceField(label="Đơn vị ban hành mẫu", coerce=int)
-    name = forms.CharField(label="Tên mẫu báo cáo", max_length=300)
-    period_kind = forms.ChoiceField(label="Kỳ báo cáo", choices=PERIOD_CHOICES)
-    due_offset_days = forms.IntegerField(label="Hạn nộp: số ngày sau khi hết kỳ", initial=0, required=False)
-    reporting_types = forms.MultipleChoiceField(label="Loại tổ chức phải báo cáo (để trống: các đảng bộ)",
+    owner = forms.TypedChoiceField(label=_("Đơn vị ban hành mẫu"), coerce=int)
+    name = forms.CharField(label=_("Tên mẫu báo cáo"), max_length=300)
+    period_kind = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PERIOD_CHOICES)
+    due_offset_days = forms.IntegerField(label=_("Hạn nộp: số ngày sau khi hết kỳ"), initial=0, required=False)
+    reporting_types = forms.MultipleChoiceField(label=_("Loại tổ chức phải báo cáo (để trống: các đảng bộ)"),
                                                 required=False, choices=OrgType.choices,
                                                 widget=forms.CheckboxSelectMultiple)
-    sections = forms.CharField(label="Các phần (mỗi dòng: mã | tiêu đề)", widget=forms.Textarea(attrs={"rows": 5}))
+    sections = forms.CharField(label=_("Các phần (mỗi dòng: mã | tiêu đề)"), widget=forms.Textarea(attrs={"rows": 5}))
     indicators = forms.CharField(
-        label="Chỉ tiêu (mỗi dòng: mã | tên | cách tổng hợp sum/computed/not_rolled_up | công thức | nguồn)",
+        label=_("Chỉ tiêu (mỗi dòng: mã | tên | cách tổng hợp sum/computed/not_rolled_up | công thức | nguồn)"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Nguồn: để trống (nhập tay) hoặc members_admitted, organizations_merged, confidence_votes_held, "
-                  "members_by_rating:excellent... Công thức: 100 * admitted / target hoặc a + b.")
+        help_text=_("Nguồn: để trống (nhập tay) hoặc members_admitted, organizations_merged, confidence_votes_held, "
+                  "members_by_rating:excellent... Công thức: 100 * admitted / target hoặc a + b."))
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -303,7 +306,7 @@ class TemplateForm(forms.Form):
                 continue
             code, _, title = (p.strip() for p in line.partition("|"))
             if not code or not title:
-                raise forms.ValidationError(f"Dòng phần không hợp lệ: “{line.strip()}”")
+                raise forms.ValidationError(gettext("Dòng phần không hợp lệ: “%(line)s”") % {"line": line.strip()})
             out.append({"code": code, "title_vi": title, "title_en": ""})
         return out
 
@@ -315,10 +318,10 @@ class TemplateForm(forms.Form):
             parts = [p.strip() for p in line.split("|")] + ["", "", "", ""]
             code, label, rule, formula, source = parts[:5]
             if not code or not label:
-                raise forms.ValidationError(f"Dòng chỉ tiêu không hợp lệ: “{line.strip()}”")
+                raise forms.ValidationError(gettext("Dòng chỉ tiêu không hợp lệ: “%(line)s”") % {"line": line.strip()})
             rule = rule or ("computed" if formula else "sum")
             if rule not in {r.value for r in rules.RollupRule}:
-                raise forms.ValidationError(f"Cách tổng hợp không hợp lệ: “{rule}”")
+                raise forms.ValidationError(gettext("Cách tổng hợp không hợp lệ: “%(rule)s”") % {"rule": rule})
             out.append({"code": code, "label_vi": label, "label_en": "", "rule": rule,
                         "formula": parse_formula(formula), "source": "system" if source else "manual",
                         "source_key": source or None})
@@ -326,6 +329,6 @@ class TemplateForm(forms.Form):
 
 
 class DigestForm(forms.Form):
-    active = forms.TypedChoiceField(label="Bản tin nhắc việc qua e-mail", coerce=lambda v: v == "on",
-                                    choices=[("on", "Nhận"), ("off", "Không nhận")], widget=forms.RadioSelect)
-    email = forms.EmailField(label="Địa chỉ nhận (để trống: e-mail tài khoản)", required=False)
+    active = forms.TypedChoiceField(label=_("Bản tin nhắc việc qua e-mail"), coerce=lambda v: v == "on",
+                                    choices=[("on", _("Nhận")), ("off", _("Không nhận"))], widget=forms.RadioSelect)
+    email = forms.EmailField(label=_("Địa chỉ nhận (để trống: e-mail tài khoản)"), required=False)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partyorg.domain.directives import (
-    DOCUMENT_TYPE_NAMES_VI,
     ConferenceMode,
     Deliverable,
     DocumentStatus,
@@ -31,7 +31,33 @@ def _choices(enum, labels: dict) -> list[tuple[str, str]]:
 
 SYSTEM_CHOICES = _choices(DocumentSystem, {DocumentSystem.PARTY: _("Văn bản của Đảng"),
                                            DocumentSystem.STATE: _("Văn bản nhà nước")})
-TYPE_CHOICES = _choices(DocumentType, DOCUMENT_TYPE_NAMES_VI)
+# The domain's Vietnamese names (DOCUMENT_TYPE_NAMES_VI, used in the documents themselves), translatable
+# for the pages (tests/test_i18n.py checks that the Vietnamese labels are the domain's names).
+TYPE_CHOICES = _choices(DocumentType, {
+    DocumentType.RESOLUTION: pgettext_lazy("document type", "Nghị quyết"),
+    DocumentType.REGULATION: pgettext_lazy("document type", "Quy định"),
+    DocumentType.DECISION: pgettext_lazy("document type", "Quyết định"),
+    DocumentType.DIRECTIVE: pgettext_lazy("document type", "Chỉ thị"),
+    DocumentType.CONCLUSION: pgettext_lazy("document type", "Kết luận"),
+    DocumentType.GUIDANCE: pgettext_lazy("document type", "Hướng dẫn"),
+    DocumentType.PLAN: pgettext_lazy("document type", "Kế hoạch"),
+    DocumentType.NOTICE: pgettext_lazy("document type", "Thông báo"),
+    DocumentType.REPORT: pgettext_lazy("document type", "Báo cáo"),
+    DocumentType.RULES: pgettext_lazy("document type", "Quy chế"),
+    DocumentType.INSTRUCTION: pgettext_lazy("document type", "Thông tri"),
+    DocumentType.SUBMISSION: pgettext_lazy("document type", "Tờ trình"),
+    DocumentType.PROGRAMME: pgettext_lazy("document type", "Chương trình"),
+    DocumentType.SCHEME: pgettext_lazy("document type", "Đề án"),
+    DocumentType.MINUTES: pgettext_lazy("document type", "Biên bản"),
+    DocumentType.OFFICIAL_LETTER: pgettext_lazy("document type", "Công văn"),
+    DocumentType.DISPATCH: pgettext_lazy("document type", "Công điện"),
+    DocumentType.DECREE: pgettext_lazy("document type", "Nghị định"),
+    DocumentType.CIRCULAR: pgettext_lazy("document type", "Thông tư"),
+    DocumentType.JOINT_CIRCULAR: pgettext_lazy("document type", "Thông tư liên tịch"),
+    DocumentType.JOINT_RESOLUTION: pgettext_lazy("document type", "Nghị quyết liên tịch"),
+    DocumentType.LAW: pgettext_lazy("document type", "Luật"),
+    DocumentType.ORDINANCE: pgettext_lazy("document type", "Pháp lệnh"),
+})
 STATUS_LABELS = {
     DocumentStatus.IN_FORCE: _("Còn hiệu lực"),
     DocumentStatus.AMENDED: _("Đã được sửa đổi, bổ sung"),

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partyorg.core.errors import ApplicationError
@@ -70,9 +72,9 @@ def digest(request):
         sub = _try(form, lambda: services.digest_subscribe(actor=request.user, active=form.cleaned_data["active"],
                                                            email=form.cleaned_data.get("email") or ""))
         if sub is not None:
-            messages.success(request, "Đã bật bản tin nhắc việc." if sub.active else "Đã tắt bản tin nhắc việc.")
+            messages.success(request, _("Đã bật bản tin nhắc việc.") if sub.active else _("Đã tắt bản tin nhắc việc."))
             return redirect("directives:home")
-    return render(request, "directives/form.html", {"form": form, "title": "Bản tin nhắc việc qua e-mail",
+    return render(request, "directives/form.html", {"form": form, "title": _("Bản tin nhắc việc qua e-mail"),
                                                     "back": reverse("directives:home")})
 
 
@@ -106,7 +108,7 @@ def documents(request):
 
 @login_required
 def documents_xlsx(request):
-    _, f = _document_filter(request)
+    _form, f = _document_filter(request)
     data = outputs.register_xlsx(selectors.document_search(actor=request.user, filters=f), _today())
     return outputs.file_response(data, f"so-van-ban-{_today():%Y%m%d}.xlsx", outputs.XLSX)
 
@@ -122,9 +124,9 @@ def document_new(request):
         doc = _try(form, lambda: services.document_register(actor=request.user, owner_id=form.cleaned_data["owner"],
                                                             data=form.document_input()))
         if doc is not None:
-            messages.success(request, f"Đã vào sổ văn bản {doc.number_symbol}.")
+            messages.success(request, _("Đã vào sổ văn bản %(number)s.") % {"number": doc.number_symbol})
             return redirect("directives:document_detail", document_id=doc.pk)
-    return render(request, "directives/form.html", {"form": form, "title": "Vào sổ văn bản",
+    return render(request, "directives/form.html", {"form": form, "title": _("Vào sổ văn bản"),
                                                     "back": reverse("directives:documents")})
 
 
@@ -152,9 +154,9 @@ def document_edit(request, document_id: int):
         saved = _try(form, lambda: services.document_update(actor=request.user, document_id=doc.pk,
                                                             data=form.document_input()))
         if saved is not None:
-            messages.success(request, "Đã lưu.")
+            messages.success(request, _("Đã lưu."))
             return redirect("directives:document_detail", document_id=doc.pk)
-    return render(request, "directives/form.html", {"form": form, "title": f"Sửa văn bản {doc.number_symbol}",
+    return render(request, "directives/form.html", {"form": form, "title": _("Sửa văn bản %(number)s") % {"number": doc.number_symbol},
                                                     "back": reverse("directives:document_detail", args=[doc.pk])})
 
 
@@ -171,9 +173,9 @@ def document_link(request, document_id: int):
         except ApplicationError as exc:
             messages.error(request, "; ".join(e.text() for e in exc.errors) or exc.message)
         else:
-            messages.success(request, "Đã thêm liên kết.")
+            messages.success(request, _("Đã thêm liên kết."))
     else:
-        messages.error(request, "Chọn quan hệ và văn bản liên kết.")
+        messages.error(request, _("Chọn quan hệ và văn bản liên kết."))
     return redirect("directives:document_detail", document_id=doc.pk)
 
 
@@ -185,9 +187,9 @@ def _upload(request, redirect_to, **owner):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Đã đính kèm {len(atts)} tệp.")
+            messages.success(request, ngettext("Đã đính kèm %(n)d tệp.", "Đã đính kèm %(n)d tệp.", len(atts)) % {"n": len(atts)})
     else:
-        messages.error(request, "Chưa chọn tệp.")
+        messages.error(request, _("Chưa chọn tệp."))
     return redirect_to
 
 
@@ -231,10 +233,10 @@ def obstacle_new(request, document_id: int):
             actor=request.user, asker_id=d["asker"], document_id=doc.pk, question=d["question"], today=_today(),
             requirement_id=d.get("requirement"), recipient_id=d.get("recipient")))
         if ob is not None:
-            messages.success(request, "Đã gửi khó khăn, vướng mắc.")
+            messages.success(request, _("Đã gửi khó khăn, vướng mắc."))
             return redirect("directives:obstacle_detail", obstacle_id=ob.pk)
     return render(request, "directives/form.html", {
-        "form": form, "title": f"Nêu khó khăn, vướng mắc về văn bản {doc.number_symbol}",
+        "form": form, "title": _("Nêu khó khăn, vướng mắc về văn bản %(number)s") % {"number": doc.number_symbol},
         "back": reverse("directives:document_detail", args=[doc.pk])})
 
 
@@ -267,7 +269,7 @@ def obstacle_detail(request, obstacle_id: int):
                 actor=request.user, obstacle_id=ob.pk, answer=form.cleaned_data["answer"],
                 share=form.cleaned_data["share"], today=_today()))
             if done is not None:
-                messages.success(request, "Đã trả lời.")
+                messages.success(request, _("Đã trả lời."))
                 return redirect("directives:obstacle_detail", obstacle_id=ob.pk)
     elif request.method == "POST":
         raise Http404
@@ -283,7 +285,7 @@ def obstacle_forward(request, obstacle_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Đã chuyển lên cấp trên.")
+        messages.success(request, _("Đã chuyển lên cấp trên."))
     return redirect("directives:obstacles")
 
 
@@ -332,7 +334,7 @@ def conference_new(request):
 
         conf = _try(form, run)
         if conf is not None:
-            messages.success(request, "Đã ghi nhận hội nghị.")
+            messages.success(request, _("Đã ghi nhận hội nghị."))
             return redirect("directives:conference_detail", conference_id=conf.pk)
     return render(request, "directives/conferences/form.html", {"form": form})
 
@@ -405,7 +407,9 @@ def requirement_new(request):
 
         req = _try(form, run)
         if req is not None:
-            messages.success(request, f"Đã giao yêu cầu cho {req.addressees.count()} tổ chức.")
+            n = req.addressees.count()
+            messages.success(request, ngettext("Đã giao yêu cầu cho %(n)d tổ chức.", "Đã giao yêu cầu cho %(n)d tổ chức.", n)
+                             % {"n": n})
             return redirect("directives:requirement_detail", requirement_id=req.pk)
     return render(request, "directives/requirements/form.html", {"form": form, "issuer": issuer})
 
@@ -479,7 +483,7 @@ def requirement_submit(request, requirement_id: int):
             files=_files(form)))
         if sub is not None:
             st = selectors.addressee_status(sub.addressee, req.deadline, _today())
-            messages.success(request, f"Đã nộp: {st.label}.")
+            messages.success(request, _("Đã nộp: %(status)s.") % {"status": st.label})
             return redirect("directives:requirement_detail", requirement_id=req.pk)
     return render(request, "directives/requirements/submit.html", {
         "form": form, "req": req, "addressee": addressee,
@@ -494,7 +498,7 @@ def requirement_return(request, requirement_id: int):
     form = forms.ReasonForm(request.POST)
     org_id = request.POST.get("org", "")
     if not form.is_valid() or not org_id.isdigit():
-        messages.error(request, "Phải ghi lý do trả lại (DI-5).")
+        messages.error(request, _("Phải ghi lý do trả lại (DI-5)."))
     else:
         try:
             services.requirement_return(actor=request.user, requirement_id=req.pk, org_id=int(org_id),
@@ -502,7 +506,7 @@ def requirement_return(request, requirement_id: int):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã trả lại để làm lại.")
+            messages.success(request, _("Đã trả lại để làm lại."))
     return redirect(reverse("directives:requirement_detail", args=[req.pk]) + f"?org={request.POST.get('node', '')}")
 
 
@@ -515,7 +519,7 @@ def requirement_close(request, requirement_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Đã kết thúc theo dõi yêu cầu.")
+        messages.success(request, _("Đã kết thúc theo dõi yêu cầu."))
     return redirect("directives:requirement_detail", requirement_id=req.pk)
 
 
@@ -549,7 +553,7 @@ def report_open(request):
                                                          today=_today()))
         if report is not None:
             return redirect("directives:report_detail", report_id=report.pk)
-    return render(request, "directives/form.html", {"form": form, "title": "Lập báo cáo định kỳ",
+    return render(request, "directives/form.html", {"form": form, "title": _("Lập báo cáo định kỳ"),
                                                     "back": reverse("directives:reports")})
 
 
@@ -567,9 +571,9 @@ def template_new(request):
             sections=d["sections"], indicators=d["indicators"], reporting_types=d.get("reporting_types") or (),
             due_offset_days=d.get("due_offset_days") or 0))
         if t is not None:
-            messages.success(request, "Đã tạo mẫu báo cáo.")
+            messages.success(request, _("Đã tạo mẫu báo cáo."))
             return redirect("directives:template_detail", template_id=t.pk)
-    return render(request, "directives/form.html", {"form": form, "title": "Mẫu báo cáo định kỳ mới",
+    return render(request, "directives/form.html", {"form": form, "title": _("Mẫu báo cáo định kỳ mới"),
                                                     "back": reverse("directives:reports")})
 
 
@@ -612,7 +616,7 @@ def report_detail(request, report_id: int):
             done = _try(form, lambda: services.report_save(actor=request.user, report_id=report.pk,
                                                            values=form.values(), texts=form.texts(), today=_today()))
             if done is not None:
-                messages.success(request, "Đã lưu báo cáo.")
+                messages.success(request, _("Đã lưu báo cáo."))
                 return redirect("directives:report_detail", report_id=report.pk)
     rollup = selectors.report_rollup(template=report.template, org=report.organization, year=report.year,
                                      index=report.index, today=_today())
@@ -650,7 +654,7 @@ def report_refill(request, report_id: int):
     selectors.report_get(actor=request.user, report_id=report_id, write=True)
     return _report_action(request, report_id, lambda r: services.report_refill(
         actor=request.user, report_id=r.pk, today=_today(), overwrite=request.POST.get("overwrite") == "1"),
-        "Đã cập nhật số liệu từ hệ thống và từ báo cáo cấp dưới.")
+        _("Đã cập nhật số liệu từ hệ thống và từ báo cáo cấp dưới."))
 
 
 @login_required
@@ -658,7 +662,7 @@ def report_refill(request, report_id: int):
 def report_submit(request, report_id: int):
     selectors.report_get(actor=request.user, report_id=report_id, write=True)
     return _report_action(request, report_id, lambda r: services.report_submit(
-        actor=request.user, report_id=r.pk, today=_today()), "Đã nộp báo cáo; báo cáo đã khóa.")
+        actor=request.user, report_id=r.pk, today=_today()), _("Đã nộp báo cáo; báo cáo đã khóa."))
 
 
 @login_required
@@ -668,7 +672,7 @@ def report_reopen(request, report_id: int):
     form = forms.ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _report_action(request, report_id, lambda r: services.report_reopen(
-        actor=request.user, report_id=r.pk, reason=reason, today=_today()), "Đã mở lại báo cáo.")
+        actor=request.user, report_id=r.pk, reason=reason, today=_today()), _("Đã mở lại báo cáo."))
 
 
 @login_required

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from partyorg.core.errors import Forbidden, NotFoundOrForbidden
 from partyorg.core.scopes import scope_for
@@ -245,6 +246,11 @@ class Check:
     message_vi: str
     message_en: str
     field: str = "candidates"
+
+    @property
+    def message(self) -> str:
+        """The message in the current language."""
+        return self.message_en if (get_language() or "vi").startswith("en") else self.message_vi
 
     @property
     def warning(self) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from partyorg.ballots import services as ballots
 from partyorg.ballots.models import BoxState, ElectronicRule, PaperResolution
@@ -88,28 +89,29 @@ POSITION_OF: dict[el.ItemKind, tuple[str, str]] = {
 }
 
 # Ballot marks (the generic payload of partyorg.ballots: {"marks": {candidate id: code}, "flags": [...]}).
+# The box stores the Vietnamese labels; the ballot pages translate them (gettext_noop only marks them).
 KEEP, STRUCK, PARTLY = "K", "X", "P"
 AGREE, DISAGREE, BOTH, NEITHER = "A", "D", "B", "N"
 SURPLUS_MARKS = [
-    {"code": KEEP, "key": "1", "label": "Giữ lại"},
-    {"code": STRUCK, "key": "0", "label": "Gạch tên"},
-    {"code": PARTLY, "key": "5", "label": "Gạch một phần (cần Ban kiểm phiếu kết luận)", "paper_only": True},
+    {"code": KEEP, "key": "1", "label": gettext_noop("Giữ lại")},
+    {"code": STRUCK, "key": "0", "label": gettext_noop("Gạch tên")},
+    {"code": PARTLY, "key": "5", "label": gettext_noop("Gạch một phần (cần Ban kiểm phiếu kết luận)"), "paper_only": True},
 ]
 YES_NO_MARKS = [
-    {"code": AGREE, "key": "1", "label": "Đồng ý"},
-    {"code": DISAGREE, "key": "2", "label": "Không đồng ý"},
-    {"code": BOTH, "key": "3", "label": "Đánh cả hai ô", "paper_only": True},
-    {"code": NEITHER, "key": "0", "label": "Không đánh ô nào", "paper_only": True},
+    {"code": AGREE, "key": "1", "label": gettext_noop("Đồng ý")},
+    {"code": DISAGREE, "key": "2", "label": gettext_noop("Không đồng ý")},
+    {"code": BOTH, "key": "3", "label": gettext_noop("Đánh cả hai ô"), "paper_only": True},
+    {"code": NEITHER, "key": "0", "label": gettext_noop("Không đánh ô nào"), "paper_only": True},
 ]
 COMMON_FLAGS = [
-    {"code": "not_issued", "key": "x", "label": "Không phải phiếu do Ban Kiểm phiếu phát ra"},
-    {"code": "written_in", "key": "v", "label": "Ghi thêm tên ngoài danh sách"},
-    {"code": "identifying_mark", "key": "k", "label": "Có chữ ký hoặc dấu hiệu riêng"},
+    {"code": "not_issued", "key": "x", "label": gettext_noop("Không phải phiếu do Ban Kiểm phiếu phát ra")},
+    {"code": "written_in", "key": "v", "label": gettext_noop("Ghi thêm tên ngoài danh sách")},
+    {"code": "identifying_mark", "key": "k", "label": gettext_noop("Có chữ ký hoặc dấu hiệu riêng")},
 ]
 RULING_FLAGS = [
-    {"code": "rule_kept", "key": "g", "label": "Kết luận: tên gạch một phần được tính là giữ lại"},
-    {"code": "rule_struck", "key": "h", "label": "Kết luận: tên gạch một phần được tính là gạch"},
-    {"code": "rule_invalid", "key": "j", "label": "Kết luận: phiếu gạch một phần không hợp lệ"},
+    {"code": "rule_kept", "key": "g", "label": gettext_noop("Kết luận: tên gạch một phần được tính là giữ lại")},
+    {"code": "rule_struck", "key": "h", "label": gettext_noop("Kết luận: tên gạch một phần được tính là gạch")},
+    {"code": "rule_invalid", "key": "j", "label": gettext_noop("Kết luận: phiếu gạch một phần không hợp lệ")},
 ]
 _RULINGS = {"rule_kept": el.PartialStrikeRuling.KEPT, "rule_struck": el.PartialStrikeRuling.STRUCK,
             "rule_invalid": el.PartialStrikeRuling.INVALID}

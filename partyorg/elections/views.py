@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partyorg.ballots import services as ballot_services
@@ -81,7 +83,8 @@ def congress_new(request):
 
     if request.method == "POST" and _run(request, form, call, ""):
         c = created[0]
-        messages.success(request, f"Đã tạo {c.title}; quy chế áp dụng: {c.rule_set} (EL-2).")
+        messages.success(request, _("Đã tạo %(title)s; quy chế áp dụng: %(rule_set)s (EL-2).")
+                         % {"title": c.title, "rule_set": c.rule_set})
         return redirect("elections:congress", congress_id=c.pk)
     return render(request, "elections/congress_form.html", {"form": form})
 
@@ -98,17 +101,17 @@ def congress(request, congress_id: int):
         if action == "item":
             made: list[Any] = []
             done = _run(request, item_form, lambda d: made.append(services.item_create(
-                actor=request.user, congress_id=c.pk, kind=d["kind"], title=d["title"])), "Đã thêm cuộc bầu.")
+                actor=request.user, congress_id=c.pk, kind=d["kind"], title=d["title"])), _("Đã thêm cuộc bầu."))
             if done:
                 return redirect("elections:item", item_id=made[0].pk)
         elif action in ("open", "close"):
             try:
                 if action == "open":
                     services.congress_open(actor=request.user, congress_id=c.pk)
-                    messages.success(request, "Đại hội đã khai mạc.")
+                    messages.success(request, _("Đại hội đã khai mạc."))
                 else:
                     services.congress_close(actor=request.user, congress_id=c.pk)
-                    messages.success(request, "Đại hội đã bế mạc.")
+                    messages.success(request, _("Đại hội đã bế mạc."))
                 done = True
             except ApplicationError as exc:
                 messages.error(request, exc.message)
@@ -132,19 +135,21 @@ def roll(request, congress_id: int):
         if action == "fill":
             try:
                 n = services.congress_roll_fill(actor=request.user, congress_id=c.pk)
-                messages.success(request, f"Đã thêm {n} người từ hồ sơ đảng viên.")
+                messages.success(request, ngettext("Đã thêm %(n)d người từ hồ sơ đảng viên.",
+                                                    "Đã thêm %(n)d người từ hồ sơ đảng viên.", n) % {"n": n})
                 done = True
             except ApplicationError as exc:
                 messages.error(request, exc.message)
         elif action == "add":
             done = _run(request, add_form, lambda d: services.congress_roll_add(
                 actor=request.user, congress_id=c.pk, identifiers=d["identifiers"].splitlines(),
-                standing=d["standing"]), "Đã thêm vào danh sách triệu tập.")
+                standing=d["standing"]), _("Đã thêm vào danh sách triệu tập."))
         elif action == "attendance":
             try:
                 present = [int(x) for x in request.POST.getlist("present")]
                 services.congress_attendance_set(actor=request.user, congress_id=c.pk, present_entry_ids=present)
-                messages.success(request, f"Đã điểm danh: {len(present)} người có mặt.")
+                messages.success(request, ngettext("Đã điểm danh: %(n)d người có mặt.", "Đã điểm danh: %(n)d người có mặt.",
+                                                    len(present)) % {"n": len(present)})
                 done = True
             except (ApplicationError, ValueError) as exc:
                 messages.error(request, getattr(exc, "message", str(exc)))
@@ -152,7 +157,7 @@ def roll(request, congress_id: int):
             form = f.AdjustForm(request.POST)
             done = _run(request, form, lambda d: services.roll_entry_adjust(
                 actor=request.user, congress_id=c.pk, entry_id=d["entry"], deduction=d["deduction"],
-                reason=d["reason"]), "Đã ghi điều chỉnh.")
+                reason=d["reason"]), _("Đã ghi điều chỉnh."))
             if request.htmx:
                 return _roll_row(request, c, form)
         elif action == "replace":
@@ -161,7 +166,7 @@ def roll(request, congress_id: int):
                 (e.pk, e.member.full_name) for e in RollEntry.objects.filter(congress=c, standing=Standing.OFFICIAL)]
             done = _run(request, form, lambda d: services.roll_alternate_replace(
                 actor=request.user, congress_id=c.pk, alternate_id=d["alternate"], official_id=d["official"]),
-                "Đã ghi đại biểu dự khuyết thay thế.")
+                _("Đã ghi đại biểu dự khuyết thay thế."))
         elif action == "remove":
             try:
                 services.congress_roll_remove(actor=request.user, congress_id=c.pk,
@@ -212,7 +217,7 @@ def bodies(request, congress_id: int):
         form = forms_by_kind[posted][1]
         if _run(request, form, lambda d: services.congress_body_record(
                 actor=request.user, congress_id=c.pk, kind=posted, member_ids=d["members"], head_id=d["head"],
-                agree=d["agree"], disagree=d["disagree"], attending=d["attending"]), "Đã ghi kết quả biểu quyết."):
+                agree=d["agree"], disagree=d["disagree"], attending=d["attending"]), _("Đã ghi kết quả biểu quyết.")):
             return redirect("elections:bodies", congress_id=c.pk)
     return render(request, "elections/bodies.html", {"c": c, "forms": forms_by_kind.values(), "existing": existing})
 
@@ -288,7 +293,7 @@ def _item_action(request, it, action: str, fs: dict[str, Any]) -> Any:
                 checks = services.item_list_propose(actor=user, item_id=it.pk)
                 for ch in checks:
                     if not ch.ok:
-                        messages.warning(request, f"{ch.message_vi} ({', '.join(ch.rules)})")
+                        messages.warning(request, f"{ch.message} ({', '.join(ch.rules)})")
             elif action == "poll_open":
                 services.item_poll_open(actor=user, item_id=it.pk)
             else:
@@ -321,12 +326,12 @@ def _item_action(request, it, action: str, fs: dict[str, Any]) -> Any:
             actor=user, item_id=it.pk, approving_body=d["approving_body"], decision_ref=d["decision_ref"],
             decided_on=d["decided_on"], refused_ids=d["refused"], annulled=d["annulled"]),
     }
-    texts = {"seats": "Đã ghi số lượng cần bầu.", "candidate": "Đã ghi tên vào danh sách.",
-             "withdraw": "Đã rút tên.", "poll": "Đã ghi kết quả thăm dò.",
-             "approve_list": "Đại hội đã thông qua danh sách bầu cử.", "round": "Đã mở hòm phiếu.",
-             "names": "Đại hội cho phép bổ sung tên ở lần bầu tiếp.", "hold": "Đại hội quyết định bầu tiếp.",
-             "close_unfilled": "Đại hội quyết định không bầu tiếp.", "submit": "Đã trình chuẩn y.",
-             "approve": "Đã ghi quyết định của cấp ủy cấp trên."}
+    texts = {"seats": _("Đã ghi số lượng cần bầu."), "candidate": _("Đã ghi tên vào danh sách."),
+             "withdraw": _("Đã rút tên."), "poll": _("Đã ghi kết quả thăm dò."),
+             "approve_list": _("Đại hội đã thông qua danh sách bầu cử."), "round": _("Đã mở hòm phiếu."),
+             "names": _("Đại hội cho phép bổ sung tên ở lần bầu tiếp."), "hold": _("Đại hội quyết định bầu tiếp."),
+             "close_unfilled": _("Đại hội quyết định không bầu tiếp."), "submit": _("Đã trình chuẩn y."),
+             "approve": _("Đã ghi quyết định của cấp ủy cấp trên.")}
     if not _run(request, form, calls[action], texts[action]):
         return False
     return result[0] if result else True
@@ -353,19 +358,20 @@ def round_view(request, round_id: int):
     if action == "issue":
         try:
             n = services.round_ballots_issue(actor=request.user, round_id=rnd.pk)
-            messages.success(request, f"Đã ghi phát phiếu cho {n} người.")
+            messages.success(request, ngettext("Đã ghi phát phiếu cho %(n)d người.", "Đã ghi phát phiếu cho %(n)d người.",
+                                                n) % {"n": n})
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("elections:round", round_id=rnd.pk)
     if action == "announce":
         try:
             services.round_announce(actor=request.user, round_id=rnd.pk)
-            messages.success(request, "Đã công bố kết quả.")
+            messages.success(request, _("Đã công bố kết quả."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("elections:round", round_id=rnd.pk)
     if action == "count" and _run(request, count_form, lambda d: services.round_count(
-            actor=request.user, round_id=rnd.pk, signed_by=d["signed_by"]), "Đã kiểm phiếu."):
+            actor=request.user, round_id=rnd.pk, signed_by=d["signed_by"]), _("Đã kiểm phiếu.")):
         return redirect("elections:round", round_id=rnd.pk)
     box = rnd.box
     box.refresh_from_db()
@@ -392,7 +398,7 @@ def ballot_file(request, round_id: int):
 def counting_file(request, round_id: int, fmt: str):
     rnd = selectors.round_get(actor=request.user, round_id=round_id)
     if rnd.valid is None:
-        messages.error(request, "Vòng bầu chưa kiểm phiếu.")
+        messages.error(request, _("Vòng bầu chưa kiểm phiếu."))
         return redirect("elections:round", round_id=rnd.pk)
     data = outputs.counting_minutes(rnd, fmt)
     return outputs.file_response(data, f"bien-ban-kiem-phieu-{rnd.item_id}-{rnd.number}.{fmt}",

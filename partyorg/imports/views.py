@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -18,9 +20,9 @@ from .services import import_job_create, import_job_dispatch
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại dữ liệu", choices=ImportKind.choices)
-    file = forms.FileField(label="Tệp (.xlsx hoặc .csv)")
-    commit = forms.BooleanField(label="Ghi ngay nếu không có lỗi (bỏ chọn để chỉ kiểm tra thử)", required=False)
+    kind = forms.ChoiceField(label=_("Loại dữ liệu"), choices=ImportKind.choices)
+    file = forms.FileField(label=_("Tệp (.xlsx hoặc .csv)"))
+    commit = forms.BooleanField(label=_("Ghi ngay nếu không có lỗi (bỏ chọn để chỉ kiểm tra thử)"), required=False)
 
 
 def _rows_hint(content: bytes) -> int:
@@ -37,7 +39,7 @@ def home(request):
             job = import_job_create(actor=request.user, kind=form.cleaned_data["kind"], filename=f.name,
                                     content=content, commit=form.cleaned_data["commit"])
         except FileFormatError as exc:
-            form.add_error("file", exc.message_vi)
+            form.add_error("file", exc.message_en if (get_language() or "vi").startswith("en") else exc.message_vi)
         else:
             import_job_dispatch(job, rows_hint=_rows_hint(content))
             return redirect("imports:job", job_id=job.pk)
@@ -87,7 +89,7 @@ def template(request, kind: str):
     for c in ws[1]:
         c.font = Font(bold=True)
     ws.append(example)
-    for i, _ in enumerate(columns):
+    for i, _col in enumerate(columns):
         ws.column_dimensions[chr(65 + i)].width = 22
     help_ws = wb.create_sheet("Hướng dẫn")
     help_ws.append(["Cột", "Bắt buộc", "Ghi chú"])

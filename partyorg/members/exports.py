@@ -5,22 +5,26 @@ import tempfile
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-HEADERS = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Tôn giáo", "Quê quán", "Số CCCD",
-           "Số thẻ đảng viên", "Ngày vào Đảng", "Ngày chính thức", "Tình trạng", "Chi bộ", "Trình độ chuyên môn",
-           "Lý luận chính trị"]
+HEADERS = [gettext_lazy("STT"), gettext_lazy("Họ và tên"), gettext_lazy("Ngày sinh"), gettext_lazy("Giới tính"),
+           gettext_lazy("Dân tộc"), gettext_lazy("Tôn giáo"), gettext_lazy("Quê quán"), gettext_lazy("Số CCCD"),
+           gettext_lazy("Số thẻ đảng viên"), gettext_lazy("Ngày vào Đảng"), gettext_lazy("Ngày chính thức"),
+           gettext_lazy("Tình trạng"), gettext_lazy("Chi bộ"), gettext_lazy("Trình độ chuyên môn"),
+           gettext_lazy("Lý luận chính trị")]
 
 
 def write_members_xlsx(qs, fh) -> int:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Danh sách đảng viên")
+    ws = wb.create_sheet(_("Danh sách đảng viên"))
     from openpyxl.cell import WriteOnlyCell
 
     header = []
     for h in HEADERS:
-        c = WriteOnlyCell(ws, value=h)
+        c = WriteOnlyCell(ws, value=str(h))
         c.font = Font(bold=True)
         header.append(c)
     ws.append(header)

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import ActivityKind, Gender, HowObtained, MemberStatus, PositionTitle, TheoryLevel
 
@@ -6,51 +8,52 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class MemberForm(forms.Form):
-    full_name = forms.CharField(label="Họ và tên", max_length=120)
-    date_of_birth = forms.DateField(label="Ngày sinh", widget=DATE)
-    gender = forms.ChoiceField(label="Giới tính", choices=Gender.choices)
-    ethnicity = forms.CharField(label="Dân tộc", max_length=50, initial="Kinh")
-    religion = forms.CharField(label="Tôn giáo", max_length=50, initial="Không", required=False)
-    place_of_origin = forms.CharField(label="Quê quán", max_length=255, required=False)
-    citizen_id = forms.CharField(label="Số CCCD (12 số)", max_length=12)
-    party_card_number = forms.CharField(label="Số thẻ đảng viên", max_length=20, required=False)
-    admitted_on = forms.DateField(label="Ngày vào Đảng", widget=DATE)
-    official_on = forms.DateField(label="Ngày chính thức", widget=DATE, required=False)
-    education_level = forms.CharField(label="Trình độ chuyên môn", max_length=100, required=False)
-    theory_level = forms.ChoiceField(label="Lý luận chính trị", choices=TheoryLevel.choices, required=False)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DATE)
+    gender = forms.ChoiceField(label=_("Giới tính"), choices=Gender.choices)
+    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=50, initial="Kinh")
+    religion = forms.CharField(label=_("Tôn giáo"), max_length=50, initial="Không", required=False)
+    place_of_origin = forms.CharField(label=_("Quê quán"), max_length=255, required=False)
+    citizen_id = forms.CharField(label=_("Số CCCD (12 số)"), max_length=12)
+    party_card_number = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20, required=False)
+    admitted_on = forms.DateField(label=_("Ngày vào Đảng"), widget=DATE)
+    official_on = forms.DateField(label=_("Ngày chính thức"), widget=DATE, required=False)
+    education_level = forms.CharField(label=_("Trình độ chuyên môn"), max_length=100, required=False)
+    theory_level = forms.ChoiceField(label=_("Lý luận chính trị"), choices=TheoryLevel.choices, required=False)
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label="Tìm (có dấu hoặc không dấu)", required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "vd: nguyen van an"}))
+    q = forms.CharField(label=_("Tìm (có dấu hoặc không dấu)"), required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("vd: nguyen van an")}))
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    status = forms.ChoiceField(label="Tình trạng", choices=[("", "Tất cả"), *MemberStatus.choices], required=False)
-    gender = forms.ChoiceField(label="Giới tính", choices=[("", "Tất cả"), *Gender.choices], required=False)
-    theory_level = forms.ChoiceField(label="Lý luận chính trị", choices=[("", "Tất cả"), *TheoryLevel.choices[1:]],
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=[("", _("Tất cả")), *MemberStatus.choices], required=False)
+    gender = forms.ChoiceField(label=_("Giới tính"), choices=[("", _("Tất cả")), *Gender.choices], required=False)
+    theory_level = forms.ChoiceField(label=_("Lý luận chính trị"), choices=[("", _("Tất cả")), *TheoryLevel.choices[1:]],
                                      required=False)
 
 
 class StatusForm(forms.Form):
-    new_status = forms.ChoiceField(label="Tình trạng mới", choices=MemberStatus.choices)
-    effective_on = forms.DateField(label="Từ ngày", widget=DATE)
-    reason = forms.CharField(label="Lý do", max_length=300, required=False)
-    decision_ref = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    new_status = forms.ChoiceField(label=_("Tình trạng mới"), choices=MemberStatus.choices)
+    effective_on = forms.DateField(label=_("Từ ngày"), widget=DATE)
+    reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
+    decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
 
 
 class TransferForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại", choices=ActivityKind.choices)
-    to_org = forms.IntegerField(label="Chi bộ nhận (ID)")
-    start_on = forms.DateField(label="Từ ngày", widget=DATE)
-    decision_ref = forms.CharField(label="Số giấy giới thiệu", max_length=100, required=False)
-    note = forms.CharField(label="Ghi chú", max_length=300, required=False)
+    kind = forms.ChoiceField(label=_("Loại"), choices=ActivityKind.choices)
+    to_org = forms.IntegerField(label=_("Chi bộ nhận (ID)"))
+    start_on = forms.DateField(label=_("Từ ngày"), widget=DATE)
+    decision_ref = forms.CharField(label=_("Số giấy giới thiệu"), max_length=100, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
 
 class PositionForm(forms.Form):
-    organization = forms.IntegerField(label="Tổ chức (ID)")
-    title = forms.ChoiceField(label="Chức vụ", choices=PositionTitle.choices)
-    title_text = forms.CharField(label="Tên chức vụ cụ thể", max_length=200, required=False)
-    term_label = forms.CharField(label="Nhiệm kỳ (vd 2025-2030)", max_length=40, required=False)
-    start_on = forms.DateField(label="Từ ngày", widget=DATE)
-    how_obtained = forms.ChoiceField(label="Hình thức", choices=HowObtained.choices)
-    managing_authority = forms.IntegerField(label="Cấp quản lý cán bộ (ID tổ chức)", required=False)
-    decision_ref = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    organization = forms.IntegerField(label=_("Tổ chức (ID)"))
+    title = forms.ChoiceField(label=_("Chức vụ"), choices=PositionTitle.choices)
+    title_text = forms.CharField(label=_("Tên chức vụ cụ thể"), max_length=200, required=False)
+    term_label = forms.CharField(label=_("Nhiệm kỳ (vd 2025-2030)"), max_length=40, required=False)
+    start_on = forms.DateField(label=_("Từ ngày"), widget=DATE)
+    how_obtained = forms.ChoiceField(label=pgettext_lazy("how a position was obtained", "Hình thức"),
+                                     choices=HowObtained.choices)
+    managing_authority = forms.IntegerField(label=_("Cấp quản lý cán bộ (ID tổ chức)"), required=False)
+    decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partyorg.core.errors import ApplicationError
@@ -39,7 +40,7 @@ def member_list(request):
 
 @login_required
 def member_export(request):
-    _, f = _filters(request)
+    _form, f = _filters(request)
     return members_xlsx_response(selectors.member_list(actor=request.user, filters=f))
 
 
@@ -68,9 +69,9 @@ def member_create(request):
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
-            messages.success(request, f"Đã thêm đảng viên {m.full_name}.")
+            messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": m.full_name})
             return redirect("members:detail", member_id=m.pk)
-    return render(request, "members/form.html", {"form": form, "cell": cell, "title": f"Thêm đảng viên – {cell.name}"})
+    return render(request, "members/form.html", {"form": form, "cell": cell, "title": _("Thêm đảng viên – %(cell)s") % {"cell": cell.name}})
 
 
 @login_required
@@ -86,9 +87,9 @@ def member_edit(request, member_id: int):
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
-            messages.success(request, "Đã lưu.")
+            messages.success(request, _("Đã lưu."))
             return redirect("members:detail", member_id=m.pk)
-    return render(request, "members/form.html", {"form": form, "title": f"Sửa hồ sơ – {m.full_name}", "m": m})
+    return render(request, "members/form.html", {"form": form, "title": _("Sửa hồ sơ – %(name)s") % {"name": m.full_name}, "m": m})
 
 
 def _member_action(request, member_id, form_class, title, run):
@@ -100,7 +101,7 @@ def _member_action(request, member_id, form_class, title, run):
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
-            messages.success(request, "Đã ghi nhận.")
+            messages.success(request, _("Đã ghi nhận."))
             return redirect("members:detail", member_id=m.pk)
     return render(request, "members/form.html", {"form": form, "title": f"{title} – {m.full_name}", "m": m})
 
@@ -108,14 +109,14 @@ def _member_action(request, member_id, form_class, title, run):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_status(request, member_id: int):
-    return _member_action(request, member_id, StatusForm, "Thay đổi tình trạng", lambda m, d: (
+    return _member_action(request, member_id, StatusForm, _("Thay đổi tình trạng"), lambda m, d: (
         services.member_change_status(actor=request.user, member_id=m.pk, **d)))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, member_id: int):
-    return _member_action(request, member_id, TransferForm, "Chuyển sinh hoạt đảng", lambda m, d: (
+    return _member_action(request, member_id, TransferForm, _("Chuyển sinh hoạt đảng"), lambda m, d: (
         services.member_transfer(actor=request.user, member_id=m.pk, to_org_id=d["to_org"], kind=d["kind"],
                                  start_on=d["start_on"], decision_ref=d["decision_ref"], note=d["note"])))
 
@@ -123,7 +124,7 @@ def member_transfer(request, member_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_position(request, member_id: int):
-    return _member_action(request, member_id, PositionForm, "Giao chức vụ", lambda m, d: services.position_assign(
+    return _member_action(request, member_id, PositionForm, _("Giao chức vụ"), lambda m, d: services.position_assign(
         actor=request.user, member_id=m.pk, organization_id=d["organization"], title=d["title"],
         title_text=d["title_text"], term_label=d["term_label"], start_on=d["start_on"],
         how_obtained=d["how_obtained"], managing_authority_id=d["managing_authority"],

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from partyorg.core.forms import DecisionForm
 
@@ -6,37 +8,37 @@ from .models import OrgType
 
 
 class OrganizationForm(forms.Form):
-    name = forms.CharField(label="Tên tổ chức", max_length=255)
-    short_name = forms.CharField(label="Tên viết tắt", max_length=100, required=False)
-    code = forms.CharField(label="Mã", max_length=40)
-    org_type = forms.ChoiceField(label="Loại tổ chức", choices=OrgType.choices)
-    address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
-    established_on = forms.DateField(label="Ngày thành lập", required=False,
+    name = forms.CharField(label=_("Tên tổ chức"), max_length=255)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
+    code = forms.CharField(label=_("Mã"), max_length=40)
+    org_type = forms.ChoiceField(label=_("Loại tổ chức"), choices=OrgType.choices)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    established_on = forms.DateField(label=_("Ngày thành lập"), required=False,
                                      widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class RenameForm(DecisionForm):
-    new_name = forms.CharField(label="Tên mới", max_length=255)
-    new_short_name = forms.CharField(label="Tên viết tắt mới", max_length=100, required=False)
+    new_name = forms.CharField(label=_("Tên mới"), max_length=255)
+    new_short_name = forms.CharField(label=_("Tên viết tắt mới"), max_length=100, required=False)
 
 
 class MoveForm(DecisionForm):
-    new_parent = forms.IntegerField(label="Mã số (ID) tổ chức cấp trên mới")
+    new_parent = forms.IntegerField(label=_("Mã số (ID) tổ chức cấp trên mới"))
 
 
 class MergeForm(DecisionForm):
-    sources = forms.CharField(label="Các tổ chức bị hợp nhất (ID, cách nhau bởi dấu phẩy)")
-    target = forms.IntegerField(label="Hợp nhất vào tổ chức có sẵn (ID)", required=False)
-    new_name = forms.CharField(label="…hoặc tên tổ chức mới", max_length=255, required=False)
-    new_code = forms.CharField(label="Mã tổ chức mới", max_length=40, required=False)
-    new_type = forms.ChoiceField(label="Loại tổ chức mới", choices=[("", "—"), *OrgType.choices], required=False)
+    sources = forms.CharField(label=_("Các tổ chức bị hợp nhất (ID, cách nhau bởi dấu phẩy)"))
+    target = forms.IntegerField(label=_("Hợp nhất vào tổ chức có sẵn (ID)"), required=False)
+    new_name = forms.CharField(label=_("…hoặc tên tổ chức mới"), max_length=255, required=False)
+    new_code = forms.CharField(label=_("Mã tổ chức mới"), max_length=40, required=False)
+    new_type = forms.ChoiceField(label=_("Loại tổ chức mới"), choices=[("", "—"), *OrgType.choices], required=False)
 
     def source_ids(self) -> list[int]:
         raw = self.cleaned_data["sources"]
         try:
             return [int(x) for x in raw.replace(";", ",").split(",") if x.strip()]
         except ValueError:
-            raise forms.ValidationError("Danh sách ID không hợp lệ.")
+            raise forms.ValidationError(gettext("Danh sách ID không hợp lệ."))
 
 
 class DissolveForm(DecisionForm):
@@ -44,4 +46,4 @@ class DissolveForm(DecisionForm):
 
 
 class AsOfForm(forms.Form):
-    on = forms.DateField(label="Xem cây tổ chức tại ngày", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Xem cây tổ chức tại ngày"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partyorg.core.errors import ApplicationError
@@ -67,10 +68,10 @@ def create_child(request, org_id: int):
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
-            messages.success(request, f"Đã tạo {org.name}.")
+            messages.success(request, _("Đã tạo %(name)s.") % {"name": org.name})
             return redirect("organizations:detail", org_id=org.pk)
     return render(request, "organizations/form.html", {"form": form, "org": parent,
-                                                       "title": f"Thêm tổ chức trực thuộc {parent.name}"})
+                                                       "title": _("Thêm tổ chức trực thuộc %(parent)s") % {"parent": parent.name}})
 
 
 def _restructure(request, org_id: int, form_class, title: str, run):
@@ -89,7 +90,7 @@ def _restructure(request, org_id: int, form_class, title: str, run):
             else:
                 raise
         else:
-            messages.success(request, "Đã ghi nhận quyết định.")
+            messages.success(request, _("Đã ghi nhận quyết định."))
             return redirect("organizations:detail", org_id=result.pk)
     return render(request, "organizations/form.html", {"form": form, "org": org, "title": title})
 
@@ -97,7 +98,7 @@ def _restructure(request, org_id: int, form_class, title: str, run):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rename(request, org_id: int):
-    return _restructure(request, org_id, RenameForm, "Đổi tên tổ chức", lambda org, f: services.organization_rename(
+    return _restructure(request, org_id, RenameForm, _("Đổi tên tổ chức"), lambda org, f: services.organization_rename(
         actor=request.user, org_id=org.pk, new_name=f.cleaned_data["new_name"],
         new_short_name=f.cleaned_data["new_short_name"], decision=f.decision()))
 
@@ -105,7 +106,7 @@ def rename(request, org_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def move(request, org_id: int):
-    return _restructure(request, org_id, MoveForm, "Điều chuyển trực thuộc", lambda org, f: services.organization_move(
+    return _restructure(request, org_id, MoveForm, _("Điều chuyển trực thuộc"), lambda org, f: services.organization_move(
         actor=request.user, org_id=org.pk, new_parent_id=f.cleaned_data["new_parent"], decision=f.decision()))
 
 
@@ -121,13 +122,13 @@ def merge(request, org_id: int):
                           "org_type": d.get("new_type", "")}
         return services.organizations_merge(actor=request.user, source_ids=f.source_ids(), decision=f.decision(),
                                             target_id=d.get("target"), new_target=new_target)
-    return _restructure(request, org_id, MergeForm, "Hợp nhất / sáp nhập tổ chức", run)
+    return _restructure(request, org_id, MergeForm, _("Hợp nhất / sáp nhập tổ chức"), run)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dissolve(request, org_id: int):
-    return _restructure(request, org_id, DissolveForm, "Giải thể tổ chức", lambda org, f: services.organization_dissolve(
+    return _restructure(request, org_id, DissolveForm, _("Giải thể tổ chức"), lambda org, f: services.organization_dissolve(
         actor=request.user, org_id=org.pk, decision=f.decision()))
 
 

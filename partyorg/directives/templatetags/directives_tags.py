@@ -4,6 +4,8 @@ from __future__ import annotations
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from partyorg.domain.directives import STATUS_LABELS, RequirementStatus
 
@@ -19,8 +21,9 @@ BAR = [
 ]
 
 
-# The tooltips of the segments, escaped once (the bar is drawn for hundreds of rows on one page).
-_TITLES = {status: escape(STATUS_LABELS[status][0]) for status, _c in BAR}
+# The tooltips of the segments, escaped once (the bar is drawn for hundreds of rows on one page):
+# the Vietnamese [0] and the English [1] label of each status.
+_TITLES = [{status: escape(STATUS_LABELS[status][i]) for status, _c in BAR} for i in (0, 1)]
 
 
 @register.simple_tag
@@ -29,6 +32,7 @@ def compliance_bar(counts, width: int = 240, height: int = 14):
     total = counts.addressed
     if not total:
         return ""
+    titles = _TITLES[1 if (get_language() or "vi").startswith("en") else 0]
     x = 0
     rects = []
     for status, colour in BAR:
@@ -37,9 +41,9 @@ def compliance_bar(counts, width: int = 240, height: int = 14):
             continue
         w = width * n // total if status is not BAR[-1][0] else width - x
         rects.append(f'<rect x="{x}" y="0" width="{max(w, 1)}" height="{height}" fill="{colour}">'
-                     f"<title>{_TITLES[status]}: {n}</title></rect>")
+                     f"<title>{titles[status]}: {n}</title></rect>")
         x += w
-    label = escape(f"{counts.summary.label} đã nộp")
+    label = escape(_("%(summary)s đã nộp") % {"summary": counts.summary.label})
     return mark_safe(  # noqa: S308 - every interpolated value is an int, a constant colour or escaped text
         f'<svg class="bar" role="img" aria-label="{label}" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" preserveAspectRatio="none">{"".join(rects)}</svg>')
