@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partyorg.core.context_processors.partyorg",
             ],
+            "builtins": ["partyorg.core.templatetags.bilingual"],
         },
     }
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from .i18n import english, pick
 
 
 @dataclass
@@ -22,9 +22,9 @@ class FieldError:
         return {"row": self.row, "field": self.field, "message_vi": self.message_vi, "message_en": self.message_en}
 
     def text(self) -> str:
-        msg = self.message_en if (get_language() or "vi").startswith("en") else self.message_vi
+        msg = pick(self.message_vi, self.message_en)
         where = f"dòng {self.row}, " if self.row is not None else ""
-        if (get_language() or "vi").startswith("en"):
+        if english():
             where = f"row {self.row}, " if self.row is not None else ""
         return f"{where}{self.field}: {msg}" if self.field else f"{where}{msg}"
 
@@ -54,7 +54,7 @@ class ApplicationError(Exception):
 
     @property
     def message(self) -> str:
-        return self.message_en if (get_language() or "vi").startswith("en") else self.message_vi
+        return pick(self.message_vi, self.message_en)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 
 from partyorg.core.errors import Forbidden, NotFoundOrForbidden
+from partyorg.core.i18n import pick
 from partyorg.core.scopes import scope_for
 from partyorg.domain import elections as el
 from partyorg.organizations.models import Organization
@@ -250,7 +250,7 @@ class Check:
     @property
     def message(self) -> str:
         """The message in the current language."""
-        return self.message_en if (get_language() or "vi").startswith("en") else self.message_vi
+        return pick(self.message_vi, self.message_en)
 
     @property
     def warning(self) -> bool:

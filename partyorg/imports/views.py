@@ -6,13 +6,13 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from partyorg.core.errors import NotFoundOrForbidden
+from partyorg.core.i18n import pick
 
 from .models import ImportJob, ImportKind, ImportStatus
 from .parsing import MEMBER_COLUMNS, ORG_COLUMNS, FileFormatError
@@ -39,7 +39,7 @@ def home(request):
             job = import_job_create(actor=request.user, kind=form.cleaned_data["kind"], filename=f.name,
                                     content=content, commit=form.cleaned_data["commit"])
         except FileFormatError as exc:
-            form.add_error("file", exc.message_en if (get_language() or "vi").startswith("en") else exc.message_vi)
+            form.add_error("file", pick(exc.message_vi, exc.message_en))
         else:
             import_job_dispatch(job, rows_hint=_rows_hint(content))
             return redirect("imports:job", job_id=job.pk)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from partyorg.core.i18n import english
 from partyorg.domain.directives import STATUS_LABELS, RequirementStatus
 
 register = template.Library()
@@ -32,7 +32,7 @@ def compliance_bar(counts, width: int = 240, height: int = 14):
     total = counts.addressed
     if not total:
         return ""
-    titles = _TITLES[1 if (get_language() or "vi").startswith("en") else 0]
+    titles = _TITLES[1 if english() else 0]
     x = 0
     rects = []
     for status, colour in BAR:
