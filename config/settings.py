@@ -105,6 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif "postgresql" in DATABASES["default"]["ENGINE"] and not env_bool("PARTYORG_PG_JIT", False):
+    # Short OLTP queries gain nothing from JIT; the member search on a province paid ~40 ms compiling
+    # its LIKE expressions (docs/performance.md). PARTYORG_PG_JIT=1 keeps the server's setting.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

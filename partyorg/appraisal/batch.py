@@ -3,13 +3,17 @@
 ``classify_period`` classifies every appraised, reviewed subject of a period (optionally one subtree)
 with the domain of its rule set (AR-28) and applies the peer-group quota (AR-33..AR-36) to every group,
 in parallel worker processes that each read their share of the peer groups with COPY, and writes the
-compact results (status, proposal, band, flags) back with COPY into a staging table and one UPDATE.
+compact results (status, proposal, band, flags) of the rows whose result changes back with COPY into
+staging tables and one UPDATE.
 
 No rule lives here. The classification of a subject is a pure function of its facts, so equal facts are
-classified once per worker (a memo on the tuple of the fields ``facts.subject_facts`` reads); a miss
-builds the facts with the same ``facts.subject_facts`` the services use. The per-row trace (checks,
-rules, defaults) is not stored by the batch: the subject page recomputes it from the stored facts.
-Disciplinary decisions are read as the services read them (AR-49..AR-51).
+classified once per worker: each row is read slim (identity, group, score, and the fields
+``facts.subject_facts`` reads as one text: PostgreSQL's output of the row value), keyed by that text, the
+confidence answer and the discipline records that concern it; only the first row of each key is read in
+full, and its facts are built with the same ``facts.subject_facts`` the services use. The per-row trace
+(checks, rules, defaults) is not stored by the batch: the subject page recomputes it from the stored facts.
+Disciplinary decisions are read as the services read them (AR-49..AR-51). Each worker reads in one
+REPEATABLE READ snapshot, so the rows it classifies in full are the rows it keyed.
 """
 from __future__ import annotations
 
@@ -208,8 +212,10 @@ _NO_ANSWER = object()
 # First pass: identity and grouping, and the facts of ``_KEY_FIELDS`` as one text (PostgreSQL's output of
 # the row value, which is equal for two rows exactly when their key fields are equal)
 _SLIM = ("id", "member_id", "unit_id", "org_path", "body", "peer_group", "rule_set", "score_total_x10")
-_SLIM_TYPES = ("int8", "int8", "int8", "text", "text", "text", "text", "int4", "text")
+_SLIM_TYPES = ("int8", "int8", "int8", "text", "text", "text", "text", "int4", "text", "text")
 _FACTS_TEXT = f"ROW({', '.join(_KEY_FIELDS)})::text"
+# the stored result, compared with the new one so that only changed rows are staged and written back
+_STORED_TEXT = "concat_ws('|', class_status, proposed, band, flags::text)"
 _STAGE_ROWS = "appraisal_batch_row"
 _STAGE_OUTCOMES = "appraisal_batch_outcome"
 
@@ -242,18 +248,19 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
         # (1) one slim row per subject
         number: dict[tuple[Any, ...], int] = {}
         first: list[int] = []  # first row id of each distinct facts number
-        by_group: dict[str, list[tuple[int, int, int | None]]] = {}
-        in_order: list[tuple[int, int, int | None]] = []  # every row as read: the table's physical order
+        by_group: dict[str, list[tuple[int, int, int | None, int]]] = {}
+        in_order: list[tuple[int, int, int | None, int]] = []  # every row as read: the table's physical order
+        stored_number: dict[str, int] = {}  # distinct stored results
         rule_set_of: dict[str, str] = {}
         answers = _ANSWERS
         by_member = index.by_member
         collective_discipline = bool(index.by_member or index.by_org_parent)
         rows = 0
-        sql = (f"COPY (SELECT {', '.join(_SLIM)}, {_FACTS_TEXT} FROM appraisal_rating "  # noqa: S608 - constants
-               f"WHERE {where}) TO STDOUT")
+        sql = (f"COPY (SELECT {', '.join(_SLIM)}, {_FACTS_TEXT}, {_STORED_TEXT} "  # noqa: S608 - constants
+               f"FROM appraisal_rating WHERE {where}) TO STDOUT")
         with cur.copy(sql, params) as copy:
             copy.set_types(list(_SLIM_TYPES))
-            for pk, member_id, unit_id, org_path, body, group, rule_set, score, facts_text in copy.rows():
+            for pk, member_id, unit_id, org_path, body, group, rule_set, score, facts_text, stored in copy.rows():
                 rows += 1
                 if member_id is not None:
                     answer = answers.get(member_id, _NO_ANSWER) if answers else _NO_ANSWER
@@ -272,7 +279,10 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
                 if members is None:
                     members = by_group[group] = []
                     rule_set_of[group] = rule_set
-                item = (pk, k, score)
+                was = stored_number.get(stored)
+                if was is None:
+                    was = stored_number[stored] = len(stored_number)
+                item = (pk, k, score, was)
                 members.append(item)
                 in_order.append(item)
         t_read = time.perf_counter()
@@ -310,7 +320,7 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
         for key, members in by_group.items():
             cands = []
             good = 0
-            for pk, k, score in members:
+            for pk, k, score, _c in members:
                 if candidate[k]:
                     frac = fractions.get(score)
                     if frac is None:
@@ -323,7 +333,7 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
             ratio = quota_ratio(RuleSet(rule_set_of[key]))
             outcome = apply_quota(cands, good, ratio.ratio)
             if outcome.moved_to_good:
-                k_by_pk = {pk: k for pk, k, _s in members}
+                k_by_pk = {pk: k for pk, k, _s, _c in members}
                 for x in outcome.moved_to_good:
                     pk = int(x)
                     k = k_by_pk[pk]
@@ -336,26 +346,33 @@ def _work(args: tuple[str, str, str, int, int, bool]) -> dict[str, Any]:
             groups.append((key, good, len(cands), outcome.excellent_max, len(outcome.moved_to_good),
                            len(outcome.undecided)))
         counts = [0] * len(outcomes)
-        for _pk, k, _s in in_order:
+        for _pk, k, _s, _c in in_order:
             counts[k] += 1
         for k, n in enumerate(counts[:len(first)]):
             statuses[outcomes[k][0]] += n
         t_quota = time.perf_counter()
-        # (4) stage: the distinct outcomes, then (id, outcome) per row in the order read (the table's physical
-        # order, so that the final UPDATE visits the table's pages in order, not at random)
+        # (4) stage the distinct outcomes, then (id, outcome) for every row whose result changes, in the order
+        # read (the table's physical order: the final UPDATE then visits the table's pages in order)
         written = 0
         if write:
+            stored_of = {was: text for text, was in stored_number.items()}
+            texts = ["|".join(o) for o in outcomes]
+            same: dict[tuple[int, int], bool] = {}  # (outcome, stored result) -> unchanged
             with cur.copy(f"COPY {_STAGE_OUTCOMES} (part, k, class_status, proposed, band, flags) "
                           "FROM STDIN") as copy:
                 for k, (st, proposed, band, flags) in enumerate(outcomes):
                     copy.write_row((part, k, st, proposed, band, flags))
             with cur.copy(f"COPY {_STAGE_ROWS} (part, id, k) FROM STDIN") as copy:
                 for start in range(0, len(in_order), 100_000):
-                    chunk = in_order[start:start + 100_000]
-                    if cut_rows:
-                        lines = [f"{part}\t{pk}\t{cut_rows.get(pk, k)}\n" for pk, k, _s in chunk]
-                    else:
-                        lines = [f"{part}\t{pk}\t{k}\n" for pk, k, _s in chunk]
+                    lines = []
+                    for pk, k, _s, was in in_order[start:start + 100_000]:
+                        if cut_rows:
+                            k = cut_rows.get(pk, k)
+                        unchanged = same.get((k, was))
+                        if unchanged is None:
+                            unchanged = same[(k, was)] = texts[k] == stored_of[was]
+                        if not unchanged:
+                            lines.append(f"{part}\t{pk}\t{k}\n")
                     copy.write("".join(lines))
                     written += len(lines)
         conn.commit()

@@ -59,3 +59,16 @@ def test_children_counts_equal_a_direct_count_of_active_members(world):
         direct = Member.objects.filter(org_path__startswith=row.org.path, status__in=ACTIVE_STATUSES).count()
         assert row.members == direct
     assert {r.org.code: r.members for r in rows} == {"P1": 5, "P2": 2}
+
+
+def test_member_list_counts_come_from_the_cell_counts_and_match_the_rows(world):
+    from partyorg.members.selectors import MemberFilter, member_list, member_page_source
+
+    staff = world.users["staff_p1"]
+    services.member_change_status(actor=staff, member_id=world.members["m1"].pk, new_status="deceased",
+                                  effective_on=date(2026, 1, 5), reason="Từ trần")
+    for status in ("", "official", "deceased", "expelled"):
+        f = MemberFilter(org_id=world.c1.pk, status=status)
+        qs = member_list(actor=staff, filters=f)
+        source = member_page_source(actor=staff, filters=f, qs=qs)
+        assert source.count() == qs.count() == len(list(qs)), status
