@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
@@ -105,7 +105,7 @@ class SearchResults(Sequence):
 
     def __init__(self, qs: QuerySet[Member], exact_up_to: int = SEARCH_EXACT_UP_TO):
         self._qs = qs
-        ids = list(qs.values_list("pk", flat=True)[:exact_up_to + 1])
+        ids = _first_ids(qs, exact_up_to + 1)
         self._complete = len(ids) <= exact_up_to
         self._ids = ids[:exact_up_to]
         self._count: int | None = len(ids) if self._complete else None
@@ -124,6 +124,18 @@ class SearchResults(Sequence):
             rows = Member.objects.select_related("cell").in_bulk(ids)
             return [rows[i] for i in ids if i in rows]
         return self._qs[key]
+
+
+def _first_ids(qs: QuerySet[Member], n: int) -> list[int]:
+    """The ids of the first ``n`` matches. On PostgreSQL without sequential scans: both strategies of
+    ``member_list`` read through an index (the subtree's ``org_path`` range or the trigram index), and
+    the planner, which cannot estimate the LIKE terms, otherwise prices a parallel scan of the whole
+    member table (5.5 M rows, 0.7 s) about level with the subtree's 157,000 rows (0.1–0.2 s)."""
+    if connection.vendor != "postgresql":
+        return list(qs.values_list("pk", flat=True)[:n])
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        return list(qs.values_list("pk", flat=True)[:n])
 
 
 def member_search_results(qs: QuerySet[Member]) -> SearchResults:
