@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partyorg.organizations.fields import OrganizationRefField
+
 from .models import ActivityKind, Gender, HowObtained, MemberStatus, PositionTitle, TheoryLevel
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -41,19 +43,19 @@ class StatusForm(forms.Form):
 
 class TransferForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=ActivityKind.choices)
-    to_org = forms.IntegerField(label=_("Chi bộ nhận (ID)"))
+    to_org = OrganizationRefField(label=_("Chi bộ nhận"))
     start_on = forms.DateField(label=_("Từ ngày"), widget=DATE)
     decision_ref = forms.CharField(label=_("Số giấy giới thiệu"), max_length=100, required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
 
 class PositionForm(forms.Form):
-    organization = forms.IntegerField(label=_("Tổ chức (ID)"))
+    organization = OrganizationRefField(label=_("Tổ chức"))
     title = forms.ChoiceField(label=_("Chức vụ"), choices=PositionTitle.choices)
     title_text = forms.CharField(label=_("Tên chức vụ cụ thể"), max_length=200, required=False)
     term_label = forms.CharField(label=_("Nhiệm kỳ (vd 2025-2030)"), max_length=40, required=False)
     start_on = forms.DateField(label=_("Từ ngày"), widget=DATE)
     how_obtained = forms.ChoiceField(label=pgettext_lazy("how a position was obtained", "Hình thức"),
                                      choices=HowObtained.choices)
-    managing_authority = forms.IntegerField(label=_("Cấp quản lý cán bộ (ID tổ chức)"), required=False)
+    managing_authority = OrganizationRefField(label=_("Cấp quản lý cán bộ"), required=False)
     decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)

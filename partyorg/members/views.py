@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from partyorg.core.errors import ApplicationError
 from partyorg.core.forms import apply_error
 from partyorg.core.scopes import scope_for
-from partyorg.organizations.selectors import organization_get
+from partyorg.organizations.selectors import organization_get, organization_suggestions
 
 from . import selectors, services
 from .exports import members_xlsx_response
@@ -103,7 +103,8 @@ def _member_action(request, member_id, form_class, title, run):
         else:
             messages.success(request, _("Đã ghi nhận."))
             return redirect("members:detail", member_id=m.pk)
-    return render(request, "members/form.html", {"form": form, "title": f"{title} – {m.full_name}", "m": m})
+    return render(request, "members/form.html", {"form": form, "title": f"{title} – {m.full_name}", "m": m,
+                                                 "org_choices": organization_suggestions(actor=request.user, form=form)})
 
 
 @login_required

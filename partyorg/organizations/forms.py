@@ -1,9 +1,9 @@
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partyorg.core.forms import DecisionForm
 
+from .fields import OrganizationRefField, OrganizationRefsField
 from .models import OrgType
 
 
@@ -23,22 +23,18 @@ class RenameForm(DecisionForm):
 
 
 class MoveForm(DecisionForm):
-    new_parent = forms.IntegerField(label=_("Mã số (ID) tổ chức cấp trên mới"))
+    new_parent = OrganizationRefField(label=_("Tổ chức cấp trên mới"))
 
 
 class MergeForm(DecisionForm):
-    sources = forms.CharField(label=_("Các tổ chức bị hợp nhất (ID, cách nhau bởi dấu phẩy)"))
-    target = forms.IntegerField(label=_("Hợp nhất vào tổ chức có sẵn (ID)"), required=False)
+    sources = OrganizationRefsField(label=_("Các tổ chức bị hợp nhất (mã hoặc ID, cách nhau bởi dấu phẩy)"))
+    target = OrganizationRefField(label=_("Hợp nhất vào tổ chức có sẵn"), required=False)
     new_name = forms.CharField(label=_("…hoặc tên tổ chức mới"), max_length=255, required=False)
     new_code = forms.CharField(label=_("Mã tổ chức mới"), max_length=40, required=False)
     new_type = forms.ChoiceField(label=_("Loại tổ chức mới"), choices=[("", "—"), *OrgType.choices], required=False)
 
     def source_ids(self) -> list[int]:
-        raw = self.cleaned_data["sources"]
-        try:
-            return [int(x) for x in raw.replace(";", ",").split(",") if x.strip()]
-        except ValueError:
-            raise forms.ValidationError(gettext("Danh sách ID không hợp lệ."))
+        return list(self.cleaned_data["sources"])
 
 
 class DissolveForm(DecisionForm):

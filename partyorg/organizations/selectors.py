@@ -104,3 +104,21 @@ def organization_history(*, actor: Any, org: Organization) -> dict[str, Any]:
     links = list(RestructuringLink.objects.filter(Q(source=org) | Q(target=org))
                  .select_related("decision", "source", "target").order_by("decision__effective_on", "id"))
     return {"versions": versions, "links": links, "predecessors": list(org.predecessors.all().order_by("sort_key"))}
+
+
+SUGGESTIONS_LIMIT = 2000
+
+
+def organization_suggestions(*, actor: Any, form: Any = None, limit: int = SUGGESTIONS_LIMIT) -> list[tuple[str, str]]:
+    """(code, name) of the active organizations the actor may write to, in tree order, for the
+    ``<datalist>`` behind organization fields; none for a form without such a field, and none when the
+    scope holds more than ``limit`` (a national scope: the user types the code)."""
+    from .fields import OrganizationRefField, OrganizationRefsField
+
+    if form is not None and not any(isinstance(f, OrganizationRefField | OrganizationRefsField)
+                                    for f in form.fields.values()):
+        return []
+    qs = (Organization.objects.filter(scope_for(actor).q("path", write=True), dissolved_on__isnull=True)
+          .order_by("path").values_list("code", "name"))
+    rows = list(qs[:limit + 1])
+    return [] if len(rows) > limit else rows

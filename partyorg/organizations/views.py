@@ -92,7 +92,9 @@ def _restructure(request, org_id: int, form_class, title: str, run):
         else:
             messages.success(request, _("Đã ghi nhận quyết định."))
             return redirect("organizations:detail", org_id=result.pk)
-    return render(request, "organizations/form.html", {"form": form, "org": org, "title": title})
+    return render(request, "organizations/form.html", {"form": form, "org": org, "title": title,
+                                                       "org_choices": selectors.organization_suggestions(
+                                                           actor=request.user, form=form)})
 
 
 @login_required
