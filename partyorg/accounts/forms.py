@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partyorg.organizations.fields import OrganizationRefField
+
 from .models import Role
 
 
@@ -12,7 +14,7 @@ class UserForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    organization = forms.IntegerField(label=_("Tổ chức (ID)"))
+    organization = OrganizationRefField(label=_("Tổ chức"))
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
 

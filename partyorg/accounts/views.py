@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partyorg.core.audit import audit_record
 from partyorg.core.errors import ApplicationError, NotFoundOrForbidden
 from partyorg.core.forms import apply_error
+from partyorg.organizations.selectors import organization_suggestions
 
 from . import services
 from .forms import GrantForm, TokenForm, UserForm
@@ -119,7 +120,8 @@ def user_detail(request, user_id: int):
             messages.success(request, _("Đã giao vai trò."))
             return redirect("accounts:user", user_id=u.pk)
     grants = RoleGrant.objects.filter(user=u).select_related("organization")
-    return render(request, "accounts/user.html", {"u": u, "grants": grants, "form": form})
+    return render(request, "accounts/user.html", {"u": u, "grants": grants, "form": form,
+                                                  "org_choices": organization_suggestions(actor=request.user)})
 
 
 @login_required
