@@ -177,6 +177,7 @@ PARTYORG_IMPORT_BACKGROUND_ROWS = int(os.environ.get("PARTYORG_IMPORT_BACKGROUND
 
 # Each area may show a panel on the home page: dotted paths of functions (request) -> HTML or None.
 PARTYORG_HOME_PANELS = [
+    "partyorg.members.panels.home_panel",
     "partyorg.directives.panels.home_panel",
     "partyorg.confidence.panels.home_panel",
     "partyorg.appraisal.panels.home_panel",

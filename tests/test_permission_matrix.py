@@ -178,7 +178,8 @@ EXTRA_PARAMS: dict[str, ObjectKind] = {
 # Each area keeps the objects it needs for the matrix in tests/<area>/matrix.py, as a function
 # ``<name>(ObjectKind) -> {url parameter: ObjectKind}``. A module that does not exist (yet) is skipped:
 # the routes of its area then fail here as routes with unknown parameters.
-AREA_MATRICES = [("directives/", "tests.directives.matrix", "directive_kinds"),
+AREA_MATRICES = [("members/", "tests.members.matrix", "member_kinds"),
+                 ("directives/", "tests.directives.matrix", "directive_kinds"),
                  ("confidence/", "tests.confidence.matrix", "confidence_kinds"),
                  ("elections/", "tests.elections.matrix", "election_kinds")]
 for _prefix, _module, _function in AREA_MATRICES:
@@ -609,6 +610,10 @@ def post_data(mw: MatrixWorld, role: str, route: str, obj: Any) -> dict[str, str
     if route == "members/<int:member_id>/position/":
         return {"organization": str(obj.cell_id), "title": "chi_uy_vien", "start_on": "2026-01-06",
                 "how_obtained": "elected"}
+    if route == "members/<int:member_id>/letter/":
+        return {"to_org": str(own_root.pk), "number": "GGT-XAM-NHAP", "issued_on": "2026-01-06"}
+    if route == "members/letters/<int:letter_id>/":
+        return {"action": "receive", "cell": str(own_cell.pk), "received_on": "2026-01-06"}
     if route == "accounts/users/<int:user_id>/":
         return {"organization": str(own_root.pk), "role": "staff"}  # give the foreign user a role here
     if route == "accounts/users/<int:user_id>/active/":
@@ -972,8 +977,11 @@ def _names(mw, *keys):
 
 
 def _api_member_names(c) -> list[str]:
+    """The members the API lists, but for those made for the transfer letters (tests/members/matrix.py)."""
+    from tests.members.matrix import LETTER_MEMBER_PREFIX
+
     data = c.get("/api/v1/members/", {"limit": 1000}).json()
-    return sorted(r["full_name"] for r in data["items"])
+    return sorted(r["full_name"] for r in data["items"] if not r["full_name"].startswith(LETTER_MEMBER_PREFIX))
 
 
 def test_staff_reads_its_own_subtree(mw):

@@ -559,8 +559,10 @@ def rating_stats(*, actor: Any, org_id: int, period_label: str, all_groups: bool
             groups.append(GroupUse(key, group_label(r) if r else key, htxs, htt, ratio.text,
                                    exc.number if exc and ratio.exception_applied else None, ok, _stats(counts)))
         groups.sort(key=lambda g: g.label)
+    # a sample of the subtree's rows, unordered: Rating's default ordering (sort_key) would sort the whole
+    # subtree first (5.5 million rows at the root) to take 1,000
     rule_sets = sorted(set(Rating.objects.filter(period_label=ref.label, org_path__startswith=org.path)
-                           .values_list("rule_set", flat=True)[:1000]))
+                           .order_by().values_list("rule_set", flat=True)[:1000]))
     reports = list(StatsReport.objects.filter(org_path=org.path, period_label=ref.label)[:20])
     return StatsView(org=org, ref=ref, total=total, by_type=type_stats, by_child=by_child, own_unit=own_stats,
                      groups=groups, groups_total=groups_total, groups_over=over, late=late, rule_sets=rule_sets,

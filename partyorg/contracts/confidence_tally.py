@@ -1,6 +1,6 @@
 """Contract of ``manage.py confidence_tally FILE.json`` (or ``-`` for stdin): pure, no Django.
 
-Input (unknown keys are ignored; a key given twice is bad input)::
+Input (unknown keys are ignored; a contract key given twice in one object is bad input)::
 
     {"vote_date": "YYYY-MM-DD", "rule_set": "auto" | "QD262-2014" | "QD96-2023" | "NQ96-2023-QH15",
      "convened": int, "present": int, "ballots_issued": int, "ballots_collected": int,
@@ -32,6 +32,8 @@ Decisions where the contract leaves room (every rule lives in :mod:`partyorg.dom
   date is outside the set's period a notice is added to ``warnings`` and the exit status stays 0.
   Only the four names above are accepted: the replay sets NQ85/NQ35 need ``T`` (CV-30), which the
   contract has no field for.
+* CV-2 has no lower bound: a Party-side date before QD 262 was issued (2014-10-08) is tallied under
+  ``QD262-2014`` with a ``before_qd262`` notice in ``warnings`` (exit status 0).
 * ``required`` = smallest r with ``3*r >= 2*convened`` (CV-17). ``met`` means "the quorum does not
   stop the vote": for QD96 and QD262 it is ``3*present >= 2*convened`` (CV-17, CV-18); for
   NQ96/2023 attendance is recorded only (CV-18, OP-6), so ``met`` is always true and the arithmetic
@@ -57,6 +59,8 @@ Decisions where the contract leaves room (every rule lives in :mod:`partyorg.dom
   subject id, ``present > convened``, ``ballots_issued > present``, ``ballots_collected >
   ballots_issued`` (CV-31), and ``high + confidence + low > ballots_collected`` (named at the first
   of ``high``, ``confidence``, ``low`` whose running sum exceeds N). An empty subject list is valid.
+  CV-31 messages also quote the numbers and every contract field involved
+  (``ballots_collected = 49 > ballots_issued = 48``).
 * ``rules`` (per subject) lists the rule IDs applied, numerically sorted: rule-set choice (CV-2 or
   CV-3), quorum (CV-17 and/or CV-18), consistency (CV-31), denominator (CV-27/28/29), CV-32, CV-34 or
   CV-33, and the consequence rules.
@@ -79,6 +83,8 @@ EXIT_BAD_INPUT = 2
 EXIT_VOID = 3
 
 AUTO = "auto"
+#: Quy định 262-QĐ/TW issued (spec §1); CV-2 itself has no lower bound.
+QD262_ISSUED = date(2014, 10, 8)
 RULE_SETS: dict[str, cv.RuleSet] = {
     cv.RuleSet.QD262_2014.value: cv.RuleSet.QD262_2014,
     cv.RuleSet.QD96_2023.value: cv.RuleSet.QD96_2023,
@@ -93,6 +99,8 @@ BAND_CODES: dict[cv.Band, str] = {
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COUNT_FIELDS = ("convened", "present", "ballots_issued", "ballots_collected")
 _MARK_FIELDS = ("high", "confidence", "low")
+_TOP_FIELDS = ("vote_date", "rule_set", *_COUNT_FIELDS, "subjects")
+_SUBJECT_FIELDS = ("id", "full_name", "position", *_MARK_FIELDS)
 # Domain field names (check_consistency) → contract field names.
 _FIELD_NAMES = {"convened": "convened", "present": "present", "issued": "ballots_issued",
                 "collected": "ballots_collected", "high": "high", "medium": "confidence", "low": "low",
@@ -143,13 +151,21 @@ def _stderr(problems: list[Problem]) -> str:
     return "\n".join([head, *("- " + p.line() for p in problems)]) + "\n"
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the keys it was given more than once (reported as bad input
+    with their full path, e.g. ``subjects[1].low``)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> _Object:
+    out = _Object()
+    repeated: list[str] = []
     for key, value in pairs:
-        if key in out:
-            raise BadInput([Problem(key, "Khóa bị lặp lại trong cùng một đối tượng JSON.",
-                                    "The key appears twice in one JSON object.")])
+        if key in out and key not in repeated:
+            repeated.append(key)
         out[key] = value
+    out.duplicates = tuple(repeated)
     return out
 
 
@@ -185,6 +201,14 @@ class _Reader:
 
     def add(self, field: str, vi: str, en: str) -> None:
         self.problems.append(Problem(field, vi, en))
+
+    def duplicates(self, obj: dict[str, Any], prefix: str, known: tuple[str, ...]) -> None:
+        """A contract key given twice is bad input; an extra key given twice is ignored like any extra."""
+        for key in getattr(obj, "duplicates", ()):
+            if key not in known:
+                continue
+            self.add(prefix + key, "Khóa bị lặp lại trong cùng một đối tượng JSON.",
+                     "The key appears twice in one JSON object.")
 
     def get(self, obj: dict[str, Any], key: str, where: str, check: Callable[[str, Any], Any]) -> Any:
         if key not in obj:
@@ -247,6 +271,7 @@ class _Reader:
                          f"Must be an object (got {_type_name(item)}).")
                 out.append(None)
                 continue
+            self.duplicates(item, f"{at}.", _SUBJECT_FIELDS)
             sid = self.get(item, "id", f"{at}.id", self.string)
             if sid is not None and not sid.strip():
                 self.add(f"{at}.id", "Mã người được lấy phiếu không được để trống.", "The id must not be empty.")
@@ -274,6 +299,7 @@ def parse(text: str) -> TallyInput:
         raise BadInput([Problem("$", f"Tài liệu phải là một đối tượng JSON (nhận được {_type_name(doc)}).",
                                 f"The document must be a JSON object (got {_type_name(doc)}).")])
     r = _Reader()
+    r.duplicates(doc, "", _TOP_FIELDS)
     vote_date = r.get(doc, "vote_date", "vote_date", r.vote_date)
     rule_set = r.get(doc, "rule_set", "rule_set", r.rule_set)
     counts = {name: r.get(doc, name, name, r.count) for name in _COUNT_FIELDS}
@@ -287,9 +313,32 @@ def parse(text: str) -> TallyInput:
         collected=data.ballots_collected, persons=_persons(data),
     )
     if not report.ok:
-        raise BadInput([Problem(_contract_field(v.field), v.message_vi + f" ({v.rule})", v.message_en + f" ({v.rule})")
-                        for v in report.violations])
+        problems = []
+        for v in report.violations:
+            detail = _detail(v, data)
+            problems.append(Problem(_contract_field(v.field), f"{v.message_vi} ({v.rule}{detail})",
+                                    f"{v.message_en} ({v.rule}{detail})"))
+        raise BadInput(problems)
     return data
+
+
+def _detail(violation: cv.Violation, data: TallyInput) -> str:
+    """The numbers behind a CV-31 violation, with every contract field involved named."""
+    pairs = {
+        "present_gt_convened": ("present", data.present, "convened", data.convened),
+        "issued_gt_present": ("ballots_issued", data.ballots_issued, "present", data.present),
+        "collected_gt_issued": ("ballots_collected", data.ballots_collected, "ballots_issued", data.ballots_issued),
+    }
+    if violation.code in pairs:
+        left, lv, right, rv = pairs[violation.code]
+        return f": {left} = {lv} > {right} = {rv}"
+    match = re.fullmatch(r"persons\[(\d+)\]\.\w+", violation.field)
+    if match and violation.code == "marks_gt_collected":
+        s = data.subjects[int(match.group(1))]
+        total = s.high + s.confidence + s.low
+        return (f": id '{s.id}', high + confidence + low = {s.high} + {s.confidence} + {s.low} = {total}"
+                f" > ballots_collected = {data.ballots_collected}")
+    return ""
 
 
 def _contract_field(domain_field: str) -> str:
@@ -309,12 +358,27 @@ def _pct(value: Decimal | None) -> str | None:
     return cv.format_percent(value, cv.DEFAULT_SETTINGS.percent_decimals)
 
 
+def _before_qd262(rule_set: cv.RuleSet, vote_date: date) -> tuple[cv.Notice, ...]:
+    """CV-2 maps every Party-side date before 2023-02-02 to QD262-2014 (no lower bound), so such a
+    date is tallied under QD262; a notice says that QD 262 was only issued on 2014-10-08."""
+    if rule_set is not cv.RuleSet.QD262_2014 or vote_date >= QD262_ISSUED:
+        return ()
+    return (cv.Notice(
+        "before_qd262", "CV-2",
+        f"Ngày {vote_date.isoformat()} trước ngày ban hành Quy định 262-QĐ/TW (08/10/2014); kết quả được"
+        " tính theo QD262-2014 (CV-2).",
+        f"{vote_date.isoformat()} is before Regulation 262-QD/TW was issued (2014-10-08); the result is"
+        " tallied under QD262-2014 (CV-2).",
+    ),)
+
+
 def tally(data: TallyInput) -> tuple[int, dict[str, Any]]:
     """Compute the output document and its exit status from checked input."""
     if data.rule_set == AUTO:
         selection = cv.select_rule_set(vote_date=data.vote_date, body=cv.Body.PARTY)
     else:
         selection = cv.explicit_rule_set(RULE_SETS[data.rule_set], data.vote_date)
+    warnings = [*selection.warnings, *_before_qd262(selection.rule_set, data.vote_date)]
     result = cv.compute_results(
         rule_set=selection.rule_set, convened=data.convened, present=data.present,
         issued=data.ballots_issued, collected=data.ballots_collected, persons=_persons(data),
@@ -366,7 +430,7 @@ def tally(data: TallyInput) -> tuple[int, dict[str, Any]]:
         ],
         "warnings": [
             {"code": w.code, "rule": w.rule, "message_vi": w.message_vi, "message_en": w.message_en}
-            for w in selection.warnings
+            for w in warnings
         ],
     }
     return (EXIT_VOID if result.void else EXIT_OK), out
@@ -382,16 +446,18 @@ def run(text: str) -> tuple[int, str, str]:
     return code, json.dumps(out, ensure_ascii=False, indent=2) + "\n", ""
 
 
-def run_source(source: str, stdin: IO[bytes]) -> tuple[int, str, str]:
+def run_source(source: str, stdin: IO[bytes] | IO[str]) -> tuple[int, str, str]:
     """Read ``source`` (a path, or ``-`` for ``stdin``) as UTF-8 and :func:`run` it.
+    ``stdin`` may be a binary stream (decoded as UTF-8, BOM allowed) or a text stream.
     An unreadable file or non-UTF-8 bytes are bad input (exit 2)."""
     try:
+        raw: bytes | str
         if source == "-":
             raw = stdin.read()
         else:
             with open(source, "rb") as handle:
                 raw = handle.read()
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
     except FileNotFoundError:
         return EXIT_BAD_INPUT, "", _stderr([Problem(source, "Không tìm thấy tệp.", "File not found.")])
     except OSError as exc:

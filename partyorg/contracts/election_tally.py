@@ -45,7 +45,8 @@ Decisions where the contract leaves room (all rules in :mod:`partyorg.domain.ele
   threshold by votes descending (equal votes in input order), up to the seats (EL-39); when the
   candidates tied at the cut-off would exceed the seats they go to ``tie_revote`` and are not
   elected (EL-40); ``seats_unfilled`` = seats - elected (tie re-vote and further round seats).
-* ``rules`` lists the IDs of the rules applied, in numeric order.
+* ``rules`` lists the IDs of the rules applied, in numeric order (EL-28 always: the ballot form
+  decides how ``kept`` is read; EL-22 for a list without surplus).
 """
 
 from __future__ import annotations
@@ -245,8 +246,9 @@ def parse(text: str) -> Request:
     if len(ballots) > ballots_issued:
         raise BadInput(
             "ballots",
-            f"số phiếu thu vào ({len(ballots)}) nhiều hơn số phiếu phát ra ({ballots_issued}).",
-            f"more ballots collected ({len(ballots)}) than issued ({ballots_issued}).",
+            f"số phiếu thu vào ({len(ballots)}) nhiều hơn số phiếu phát ra "
+            f"(ballots_issued = {ballots_issued}).",
+            f"more ballots collected ({len(ballots)}) than issued (ballots_issued = {ballots_issued}).",
         )
 
     return Request(
@@ -310,7 +312,9 @@ def tally(request: Request) -> dict[str, Any]:
             "(input)", f"dữ liệu không nhất quán ({exc}).", f"inconsistent data ({exc})."
         ) from None
 
-    rules = el.rule_ids(*rule_set_rules, *surplus.rules, *count.rules, *result.rules)
+    # EL-28: the ballot form decides how ``kept`` is read; EL-22: Đồng ý / Không đồng ý rows
+    form_rules = ("EL-28",) if with_surplus else ("EL-22", "EL-28")
+    rules = el.rule_ids(*rule_set_rules, *surplus.rules, *form_rules, *count.rules, *result.rules)
     return {
         "rule_set": rule_set.value,
         "list": {

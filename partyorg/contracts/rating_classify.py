@@ -92,6 +92,10 @@ OVERRIDABLE: dict[str, tuple[str, ...] | None] = {
     "htxs_transfer_exception": None,
 }
 
+# Smallest value of the integer defaults (socio_econ_min_failed: "at least 0 targets missed" would fire
+# on every subject with targets, so the domain reads anything below 1 as 1; refused here instead).
+OVERRIDABLE_MIN = {"socio_econ_min_failed": 1}
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LEADER_ONLY = ("units", "confidence_vote")
 _COLLECTIVE_ONLY = ("collective_kind", "unit", "member_disciplines", "subordinate_disciplines")
@@ -140,10 +144,30 @@ def _points_x10(value: object, path: str) -> int:
         raise BadInput(path, "phải là một số", "must be a number")
     if not 0 <= value <= 100:  # type: ignore[operator]
         raise BadInput(path, "phải từ 0 đến 100", "must be between 0 and 100")
-    tenths = Decimal(value) * 10  # type: ignore[arg-type]
-    if tenths != tenths.to_integral_value():
+    tenths = _exact_tenths(Decimal(value))  # type: ignore[arg-type]
+    if tenths is None:
         raise BadInput(path, "tối đa một chữ số thập phân", "at most one decimal place")
-    return int(tenths)
+    return tenths
+
+
+def _exact_tenths(value: Decimal) -> int | None:
+    """`value * 10` as an int when it is whole, else None; exact for any number of digits.
+
+    (Decimal arithmetic rounds to 28 significant digits: `89.99999999999999999999999999999 * 10` would
+    come out as 900, i.e. 90 points and the excellent band.) The caller has checked 0 <= value <= 100."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN and infinities never get here (refused by the parser)
+        return None
+    if not any(digits):
+        return 0
+    kept = list(digits)
+    while exponent < -1 and kept[-1] == 0:
+        kept.pop()
+        exponent += 1
+    if exponent < -1:
+        return None
+    tenths = int("".join(map(str, kept)) + "0" * (exponent + 1))  # exponent + 1 >= 0 here
+    return -tenths if sign else tenths
 
 
 def _score(value: object, path: str) -> Score:
@@ -203,7 +227,7 @@ def _text(obj: Mapping[str, Any], key: str, path: str) -> str:
     return value
 
 
-def _mitigation(value: object, path: str) -> Mitigation:
+def _mitigation(value: object, path: str, kind: SubjectType) -> Mitigation:
     obj = get_object(value, path)
     trigger = obj.get("trigger")
     if trigger not in TRIGGER_CODES:
@@ -213,6 +237,8 @@ def _mitigation(value: object, path: str) -> Mitigation:
     if cause is not None and not isinstance(cause, str):
         raise BadInput(f"{path}.cause", "phải là chuỗi", "must be a string")
     claim = _enum(obj.get("claim"), Claim, f"{path}.claim")
+    if claim is Claim.PROACTIVE_REPORTED_REMEDIED and not kind.is_leader:
+        raise BadInput(f"{path}.claim", "chỉ áp dụng cho cán bộ lãnh đạo, quản lý", "applies to leaders only")
     decision: Decision | None = None
     outcome: MitigationOutcome | None = None
     if obj.get("decision") is not None:
@@ -262,7 +288,8 @@ def _defaults(data: Mapping[str, Any]) -> Defaults:
         if isinstance(current, bool):
             ok = isinstance(value, bool)
         elif isinstance(current, int):
-            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            least = OVERRIDABLE_MIN.get(name, 0)
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= least
         else:
             allowed = OVERRIDABLE[name] or ()
             ok = isinstance(value, str) and value in allowed
@@ -357,7 +384,7 @@ def _facts(raw: object, path: str) -> SubjectFacts:
             )
         ),
         mitigations=tuple(
-            _mitigation(m, f"{path}.mitigations[{i}]")
+            _mitigation(m, f"{path}.mitigations[{i}]", kind)
             for i, m in enumerate(get_list(obj, "mitigations", f"{path}.mitigations", required=False))
         ),
         admitted_on=_opt_date(obj, "admitted_on", path),

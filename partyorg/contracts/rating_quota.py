@@ -31,14 +31,23 @@ Decisions (rules in :mod:`partyorg.domain.rating.quota`):
   every candidate with that score goes to ``undecided`` (neither excellent nor moved), those strictly
   above stay excellent and those strictly below move to good. A candidate without a score (null or
   absent) cannot be ranked: when a cut is needed it always goes to ``undecided``, whatever the scored
-  candidates do (they are ranked first). When no cut is needed scores do not matter.
-* Lists are ordered by score, highest first (unscored last), then by input order. As sets, the results
-  do not depend on the input order.
+  candidates do (they are ranked first), even when excellent_max is 0. When no cut is needed scores do
+  not matter. The authority may make at most ``excellent_max - len(excellent)`` of the ``undecided``
+  excellent; the others fall back to good (AR-36).
+* ``excellent_max`` never exceeds C: with G = 0 and C = 0 it is 0; with C <= ``(G + C) // 6`` (20%) or
+  ``(G + C) // 5`` (25%) it is C and nobody moves. ``len(excellent) <= excellent_max`` always, with
+  equality unless some candidates are ``undecided``; ``excellent + moved_to_good + undecided`` are exactly
+  the candidates; at 25%, ``4*len(excellent) <= good + C - len(excellent)`` (20%: ``5*...``).
+* Each list is ordered by score, highest first, candidates without a score last, equal scores by id
+  (code point order). The output is therefore a function of the set of members: it does not depend on
+  the input order at all, lists included.
 * Validation (exit 2): text that is not JSON or not an object; ``rule_set`` not one of the names;
   ``period`` not a string of four digits; ``exception_25`` not a boolean; ``members`` not a list; a member
   not an object; ``id`` not a non-empty string or repeated; ``proposed`` not one of the four values;
-  ``score`` not a number (a boolean is not a number; NaN and Infinity are refused) or outside 0..100.
-  Scores are compared exactly (decimal, no float rounding).
+  ``score`` not a number (a boolean is not a number; NaN and Infinity are refused) or outside 0..100
+  (the score of a member proposed completed/not_completed is checked too, though unused); a string
+  holding a lone surrogate escape (it could not be printed back as UTF-8). Scores are compared exactly
+  (decimal, no float rounding: 90.10 ties 90.1, 90.1 is below 90.10000000000001).
 * ``rules`` lists the IDs of the rules applied in numeric order: AR-1 when "auto" chose the rule set,
   AR-33 and AR-35 always, AR-34 with the 25% exception, AR-36 when a cut was needed, AR-37 under QD124.
 """
@@ -95,10 +104,45 @@ def _refuse_constant(name: str) -> Any:
     raise BadInput("(json)", f"giá trị {name} không hợp lệ", f"{name} is not a valid value")
 
 
+def _parse_int(digits: str) -> int | Decimal:
+    """Integers as ints, except those too long for int() (Python's 4300-digit limit): kept as a Decimal,
+    so the field that holds one is refused by name (not an integer / out of range) instead of crashing."""
+    return int(digits) if len(digits) <= 4000 else Decimal(digits)
+
+
+def _unencodable(data: object) -> str | None:
+    """The path of the first string (key or value) that cannot be written as UTF-8: a lone surrogate
+    escape such as "\\ud800" parses, but could not be printed back."""
+    stack: list[tuple[object, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return path or "(root)"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                sub = f"{path}.{key}" if path else str(key)
+                try:
+                    key.encode("utf-8")
+                except UnicodeEncodeError:
+                    return path or "(root)"
+                stack.append((item, sub))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+    return None
+
+
 def load_object(text: str) -> dict[str, Any]:
     """Parse the input text: floats as exact decimals, NaN/Infinity refused, an object required."""
     try:
-        data = json.loads(text.removeprefix("\ufeff"), parse_float=Decimal, parse_constant=_refuse_constant)
+        data = json.loads(
+            text.removeprefix("\ufeff"),
+            parse_float=Decimal,
+            parse_int=_parse_int,
+            parse_constant=_refuse_constant,
+        )
     except json.JSONDecodeError as exc:
         raise BadInput(
             "(json)",
@@ -107,6 +151,15 @@ def load_object(text: str) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise BadInput("(json)", "JSON lồng quá sâu", "JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. a number the decoder cannot convert
+        raise BadInput("(json)", f"không phải JSON hợp lệ ({exc})", f"not valid JSON ({exc})") from None
+    bad = _unencodable(data)
+    if bad is not None:
+        raise BadInput(
+            bad,
+            "chứa ký tự không hợp lệ (surrogate đơn lẻ)",
+            "contains an invalid character (a lone surrogate escape)",
+        )
     if not isinstance(data, dict):
         raise BadInput("(root)", "phải là một đối tượng JSON", "must be a JSON object")
     return data
@@ -191,7 +244,7 @@ def dump(payload: Mapping[str, Any]) -> str:
 # The contract
 
 
-def _score(member: Mapping[str, Any], path: str) -> Fraction | None:
+def _score(member: Mapping[str, Any], path: str) -> Decimal | None:
     value = member.get("score")
     if value is None:
         return None
@@ -199,7 +252,30 @@ def _score(member: Mapping[str, Any], path: str) -> Fraction | None:
         raise BadInput(path, "phải là số từ 0 đến 100 hoặc null", "must be a number from 0 to 100, or null")
     if not 0 <= value <= 100:  # compared before any conversion: huge exponents stay cheap
         raise BadInput(path, "phải từ 0 đến 100", "must be between 0 and 100")
-    return Fraction(value)
+    return Decimal(value)
+
+
+def _ranks(scores: Sequence[Decimal | None]) -> list[Fraction | None]:
+    """Each score replaced by its dense rank among the distinct scores (0 = lowest), as a Fraction.
+
+    The quota only compares scores (order and ties), so ranks give the same outcome as the scores while
+    staying exact and cheap: a score such as 1e-999999999 would make Fraction() build a huge integer.
+    Decimal comparison is exact (90.10 == 90.1)."""
+    distinct = sorted({s for s in scores if s is not None})
+    index = {s: i for i, s in enumerate(distinct)}
+    return [None if s is None else Fraction(index[s]) for s in scores]
+
+
+def _ordered(ids: Sequence[str], rank: Mapping[str, Fraction | None]) -> list[str]:
+    """Output order of every list: score descending, unscored last, equal scores by id (code points).
+
+    A pure function of the members, so the output does not depend on the input order at all."""
+
+    def key(ident: str) -> tuple[bool, Fraction, str]:
+        r = rank[ident]
+        return (r is None, -(r if r is not None else Fraction(0)), ident)
+
+    return sorted(ids, key=key)
 
 
 def compute(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -210,7 +286,8 @@ def compute(data: Mapping[str, Any]) -> dict[str, Any]:
     members = get_list(data, "members", "members")
     seen: set[str] = set()
     good = 0
-    candidates: list[Candidate] = []
+    candidate_ids: list[str] = []
+    candidate_scores: list[Decimal | None] = []
     for i, raw in enumerate(members):
         path = f"members[{i}]"
         member = get_object(raw, path)
@@ -226,7 +303,10 @@ def compute(data: Mapping[str, Any]) -> dict[str, Any]:
         if proposed == "good":
             good += 1
         elif proposed == "excellent":
-            candidates.append(Candidate(ident, score))
+            candidate_ids.append(ident)
+            candidate_scores.append(score)
+    rank = dict(zip(candidate_ids, _ranks(candidate_scores), strict=True))
+    candidates = [Candidate(ident, rank[ident]) for ident in candidate_ids]
     ratio = quota_ratio(rule_set, 25 if exception else None)
     outcome = apply_quota(candidates, good, ratio.ratio)
     rules += ratio.rules + outcome.rules
@@ -238,9 +318,9 @@ def compute(data: Mapping[str, Any]) -> dict[str, Any]:
         "good": good,
         "excellent_candidates": len(candidates),
         "excellent_max": outcome.excellent_max,
-        "excellent": list(outcome.excellent),
-        "moved_to_good": list(outcome.moved_to_good),
-        "undecided": list(outcome.undecided),
+        "excellent": _ordered(outcome.excellent, rank),
+        "moved_to_good": _ordered(outcome.moved_to_good, rank),
+        "undecided": _ordered(outcome.undecided, rank),
         "rules": sorted_rules(rules),
     }
 

@@ -59,3 +59,22 @@ class PositionForm(forms.Form):
                                      choices=HowObtained.choices)
     managing_authority = OrganizationRefField(label=_("Cấp quản lý cán bộ"), required=False)
     decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
+
+
+class LetterIssueForm(forms.Form):
+    to_org = OrganizationRefField(label=_("Chuyển đến (đảng bộ nhận)"),
+                                  help_text=_("Mã của tổ chức trong phạm vi của bạn, hoặc của đảng bộ trực thuộc "
+                                              "Trung ương nơi đảng viên chuyển đến."))
+    number = forms.CharField(label=_("Số giấy giới thiệu"), max_length=100)
+    issued_on = forms.DateField(label=_("Ngày cấp"), widget=DATE)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+
+class LetterReceiveForm(forms.Form):
+    cell = OrganizationRefField(label=_("Chi bộ tiếp nhận"))
+    received_on = forms.DateField(label=_("Ngày tiếp nhận"), widget=DATE)
+
+
+class LetterCloseForm(forms.Form):
+    on = forms.DateField(label=_("Ngày"), widget=DATE)
+    reason = forms.CharField(label=_("Lý do"), max_length=300)

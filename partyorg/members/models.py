@@ -190,3 +190,40 @@ class CellStatusCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell_id}/{self.status}: {self.n}"
+
+
+class LetterStatus(models.TextChoices):
+    ISSUED = "issued", _("Đã cấp, chờ nơi nhận")
+    RECEIVED = "received", _("Nơi nhận đã tiếp nhận")
+    RETURNED = "returned", _("Nơi nhận trả lại")
+    CANCELLED = "cancelled", _("Nơi cấp đã hủy")
+
+
+class TransferLetter(models.Model):
+    """An introduction letter for an official transfer of party activity to an organization outside the
+    sending commission's scope (giấy giới thiệu chuyển sinh hoạt đảng chính thức): the sending side
+    issues it (the member is "transferred out" meanwhile), the receiving side takes the member into one
+    of its cells, or returns the letter. Read by the scopes of both ends (``from_path``, ``to_path``)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfer_letters")
+    from_cell = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    from_path = models.CharField(max_length=255, db_index=True)
+    to_org = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    to_path = models.CharField(max_length=255, db_index=True)
+    number = models.CharField(_("Số giấy giới thiệu"), max_length=100)
+    issued_on = models.DateField(_("Ngày cấp"))
+    note = models.CharField(_("Ghi chú"), max_length=300, blank=True)
+    previous_status = models.CharField(max_length=20, choices=MemberStatus.choices)
+    status = models.CharField(max_length=12, choices=LetterStatus.choices, default=LetterStatus.ISSUED)
+    received_cell = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+",
+                                      null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    close_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["member"], condition=models.Q(status="issued"),
+                                               name="one_open_transfer_letter")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.member_id})"

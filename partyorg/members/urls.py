@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:member_id>/status/", views.member_status, name="status"),
     path("<int:member_id>/transfer/", views.member_transfer, name="transfer"),
     path("<int:member_id>/position/", views.member_position, name="position"),
+    path("<int:member_id>/letter/", views.member_letter_issue, name="letter_issue"),
+    path("letters/", views.letter_list, name="letters"),
+    path("letters/<int:letter_id>/", views.letter_detail, name="letter"),
 ]

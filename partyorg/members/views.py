@@ -12,9 +12,18 @@ from partyorg.core.forms import apply_error
 from partyorg.core.scopes import scope_for
 from partyorg.organizations.selectors import organization_get, organization_suggestions
 
-from . import selectors, services
+from . import selectors, services, transfers
 from .exports import members_xlsx_response
-from .forms import MemberFilterForm, MemberForm, PositionForm, StatusForm, TransferForm
+from .forms import (
+    LetterCloseForm,
+    LetterIssueForm,
+    LetterReceiveForm,
+    MemberFilterForm,
+    MemberForm,
+    PositionForm,
+    StatusForm,
+    TransferForm,
+)
 
 
 def _filters(request) -> tuple[MemberFilterForm, selectors.MemberFilter]:
@@ -53,6 +62,7 @@ def member_detail(request, member_id: int):
         "activity": m.activity.select_related("organization"),
         "positions": m.positions.select_related("organization"),
         "can_write": scope_for(request.user).covers_path(m.org_path, write=True),
+        "letters": transfers.letters_in_scope(actor=request.user).filter(member=m),
     }
     return render(request, "members/detail.html", ctx)
 
@@ -130,3 +140,50 @@ def member_position(request, member_id: int):
         title_text=d["title_text"], term_label=d["term_label"], start_on=d["start_on"],
         how_obtained=d["how_obtained"], managing_authority_id=d["managing_authority"],
         decision_ref=d["decision_ref"]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_letter_issue(request, member_id: int):
+    """An introduction letter to an organization outside the scope (two-step transfer)."""
+    return _member_action(request, member_id, LetterIssueForm, _("Cấp giấy giới thiệu chuyển sinh hoạt"), lambda m, d: (
+        transfers.letter_issue(actor=request.user, member_id=m.pk, to_org_id=d["to_org"], number=d["number"],
+                               issued_on=d["issued_on"], note=d["note"])))
+
+
+@login_required
+def letter_list(request):
+    letters = transfers.letters_in_scope(actor=request.user)
+    return render(request, "members/letters.html", {
+        "incoming": transfers.letters_incoming(actor=request.user),
+        "letters": Paginator(letters, 50).get_page(request.GET.get("page")),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_detail(request, letter_id: int):
+    letter = transfers.letter_get(actor=request.user, letter_id=letter_id)
+    sides = transfers.letter_sides(actor=request.user, letter=letter)
+    action = request.POST.get("action", "")
+    receive = LetterReceiveForm(request.POST if action == "receive" else None)
+    close = LetterCloseForm(request.POST if action in ("return", "cancel") else None)
+    form = receive if action == "receive" else close
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if action == "receive":
+                transfers.letter_receive(actor=request.user, letter_id=letter.pk, cell_id=d["cell"],
+                                         received_on=d["received_on"])
+            elif action == "return":
+                transfers.letter_return(actor=request.user, letter_id=letter.pk, on=d["on"], reason=d["reason"])
+            else:
+                transfers.letter_cancel(actor=request.user, letter_id=letter.pk, on=d["on"], reason=d["reason"])
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận."))
+            return redirect("members:letter", letter_id=letter.pk)
+    return render(request, "members/letter.html", {
+        "letter": letter, "sides": sides, "receive": receive, "close": close,
+        "org_choices": organization_suggestions(actor=request.user, form=receive) if sides["receive"] else []})

@@ -181,7 +181,7 @@ BAD = [
     ("trigger code", {"period": "2025", "subjects": [{**NL, "mitigations": [{"trigger": "AR-99", "claim": "force_majeure"}]}]},
      "subjects[0].mitigations[0].trigger"),
     ("proactive claim by a member", {"period": "2025", "subjects": [{**NL, "mitigations": [
-        {"trigger": "AR-24a", "claim": "proactive_reported_remedied"}]}]}, "subjects[0].mitigations.claim"),
+        {"trigger": "AR-24a", "claim": "proactive_reported_remedied"}]}]}, "subjects[0].mitigations[0].claim"),
     ("decision without outcome", {"period": "2025", "subjects": [{**NL, "mitigations": [
         {"trigger": "AR-24a", "claim": "force_majeure",
          "decision": {"number": "1", "date": "2025-12-01", "authority": "ĐU", "reason": "x"}}]}]},
@@ -198,6 +198,22 @@ BAD = [
      "defaults.quota_rounding"),
     ("default value", {"period": "2025", "defaults": {"six_months_reference": "jan_1"}, "subjects": []},
      "defaults.six_months_reference"),
+    ("socio-economic minimum 0 (AR-27)", {"period": "2025", "defaults": {"socio_econ_min_failed": 0}, "subjects": []},
+     "defaults.socio_econ_min_failed"),
+    ("score rounded by 28-digit decimals (AR-14)", '{"period": "2025", "subjects": [{"id": "a", "type": "non_leader", '
+     '"score": 89.99999999999999999999999999999, "tasks": {"total": 1, "done": 1, "on_time": 1}}]}', "subjects[0].score"),
+    ("score tiny exponent (AR-14)", '{"period": "2025", "subjects": [{"id": "a", "type": "non_leader", '
+     '"score": 1e-999999999, "tasks": {"total": 1, "done": 1, "on_time": 1}}]}', "subjects[0].score"),
+    ("group score two decimals (AR-14)", {"period": "2025", "subjects": [{**NL, "score": {"general": 29.99, "tasks": 60}}]},
+     "subjects[0].score.general"),
+    ("huge integer count", '{"period": "2025", "subjects": [{"id": "a", "type": "non_leader", "score": 80, '
+     '"tasks": {"total": 1' + "0" * 5000 + ', "done": 1, "on_time": 1}}]}', "subjects[0].tasks.total"),
+    ("lone surrogate id", '{"period": "2025", "subjects": [{"id": "\\udc00", "type": "non_leader"}]}', "subjects[0].id"),
+    ("blank id", {"period": "2025", "subjects": [{**NL, "id": " "}]}, "subjects[0].id"),
+    ("grades checked under QD366", {"period": "2025", "subjects": [{**NL, "grades": {"criteria": ["x"], "task": "good"}}]},
+     "subjects[0].grades.criteria[0]"),
+    ("score checked under QD124", {"period": "2024", "subjects": [{**NL, "score": 12.34,
+                                   "grades": {"criteria": ["good"], "task": "good"}}]}, "subjects[0].score"),
 ]  # fmt: skip
 
 
@@ -223,3 +239,102 @@ def test_command_reads_a_file(tmp_path):
     missing = subprocess.run([exe, "manage.py", "rating_classify", str(tmp_path / "none.json")], cwd=ROOT,
                              capture_output=True, timeout=120)  # fmt: skip
     assert missing.returncode == 2 and missing.stdout == b""
+
+
+# ---------------------------------------------------------------------------------------------------
+# The documentation and the code agree (docs/rating-classify.md)
+
+DOC = ROOT / "docs" / "rating-classify.md"
+
+
+def doc_json_blocks(section: str) -> list[str]:
+    text = DOC.read_text(encoding="utf-8")
+    part = text.split(section, 1)[1]
+    return [block.split("```", 1)[0] for block in part.split("```json\n")[1:]]
+
+
+def agrees(documented: object, actual: object) -> bool:
+    """Equal, except that a list holding "..." lists only some of the actual items (shortened)."""
+    if isinstance(documented, list) and "..." in documented:
+        return isinstance(actual, list) and all(
+            any(agrees(d, a) for a in actual) for d in documented if d != "..."
+        )
+    if isinstance(documented, list):
+        return (isinstance(actual, list) and len(documented) == len(actual)
+                and all(agrees(d, a) for d, a in zip(documented, actual, strict=True)))  # fmt: skip
+    if isinstance(documented, dict):
+        return (isinstance(actual, dict) and list(documented) == list(actual)
+                and all(agrees(documented[k], actual[k]) for k in documented))  # fmt: skip
+    return documented == actual
+
+
+def test_documented_example_is_what_the_command_prints_AR_14_AR_17_AR_23_AR_28_AR_29():
+    """The first example of the doc, input and output, through run() (AR-1, AR-17, AR-23, AR-29, AR-30)."""
+    blocks = doc_json_blocks("## Examples")
+    code, out, err = run(blocks[0])
+    assert (code, err) == (0, "")
+    assert agrees(json.loads(blocks[1]), json.loads(out))
+
+
+def test_documented_mitigation_example_AR_25():
+    """The doc's second example: the set-aside mitigation leaves the band to decide (AR-25)."""
+    subject = json.loads(doc_json_blocks("## Examples")[2])
+    r = classify([subject])["results"][0]
+    assert (r["status"], r["level"]) == ("rated", "good")
+    assert [(t["code"], t["mitigation"]) for t in r["triggers"]] == [("AR-24a", "set_aside")]
+
+
+def test_documented_overridable_defaults_are_the_code_s():
+    """The `defaults` row of the input table names exactly the overridable defaults."""
+    from partyorg.contracts.rating_classify import OVERRIDABLE
+
+    row = next(line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("| `defaults`"))
+    for name in OVERRIDABLE:
+        assert f"`{name}`" in row
+    # AR-27: socio_econ_min_failed is at least 1; 1 is accepted and reported
+    r = one({"type": "leader", "score": 80, "tasks": tasks(10, 10, 10), "socio_economic": {"applicable": 3, "failed": 1}},
+            defaults={"socio_econ_min_failed": 1})  # fmt: skip
+    assert r["level"] == "not_completed"
+    assert {"rule": "AR-27", "name": "socio_econ_min_failed", "value": 1} in r["defaults_applied"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Documented edge cases
+
+
+def test_score_is_exact_in_tenths_AR_14_AR_17():
+    """AR-14: 89.9 is the good band, 90 and 90.0 and 9.0e1 the excellent band; 0E-5 is 0 (KHT band)."""
+    for score, band in ((89.9, "good"), (90, "excellent"), ("90.0", "excellent"), ("9.0e1", "excellent"),
+                        ("0E-5", "not_completed"), ("100.000000000000000000000000000000000", "excellent")):  # fmt: skip
+        text = ('{"period": "2025", "subjects": [{"id": "a", "type": "non_leader", "score": ' + str(score)
+                + ', "tasks": {"total": 10, "done": 10, "on_time": 10}}]}')  # fmt: skip
+        code, out, err = run(text)
+        assert code == 0, err
+        assert json.loads(out)["results"][0]["band"] == band
+
+
+def test_qd124_tasks_not_needed_once_ar_72_applies_and_leaders_AR_72_AR_73():
+    """AR-72: a disciplined member is KHT without task counts; a leader too; otherwise a leader is a gap (AR-73)."""
+    disc = [{"form": "reprimand", "decision_date": "2024-05-05"}]
+    grades = {"criteria": ["good"], "task": "excellent"}
+    out = classify([
+        {"id": "m", "type": "non_leader", "grades": grades, "disciplines": disc},
+        {"id": "l", "type": "leader", "grades": grades, "disciplines": disc},
+        {"id": "l2", "type": "leader", "grades": grades, "tasks": tasks(10, 10, 10, 5)},
+        {"id": "m2", "type": "non_leader", "grades": grades, "tasks": tasks(10, 10, 10, 5),
+         "disciplines": [{**disc[0], "self_detected_remedied": True}],
+         "mitigations": [{"trigger": "AR-24a", "claim": "force_majeure"}]},  # unused under QD124
+    ], period="2024")  # fmt: skip
+    got = {r["id"]: r for r in out["results"]}
+    assert (got["m"]["status"], got["m"]["level"]) == ("rated", "not_completed")
+    assert [t["code"] for t in got["m"]["triggers"]] == ["AR-72"]
+    assert (got["l"]["status"], got["l"]["level"]) == ("rated", "not_completed")
+    assert got["l2"]["status"] == "gap" and "qd124_leader_conditions_unconfigured" in got["l2"]["flags"]
+    assert got["m2"]["status"] == "candidate" and got["m2"]["triggers"] == []
+    code, _, err = run(json.dumps({"period": "2024", "subjects": [{"id": "x", "type": "non_leader", "grades": grades}]}))
+    assert code == 2 and "'subjects[0].tasks'" in err
+
+
+def test_grades_unused_under_qd366():
+    r = one({**{k: v for k, v in NL.items() if k != "id"}, "grades": {"criteria": ["poor"], "task": "poor"}})
+    assert (r["status"], r["level"]) == ("rated", "good")

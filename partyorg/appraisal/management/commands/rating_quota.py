@@ -28,10 +28,10 @@ class Command(BaseCommand):
             data = sys.stdin.buffer.read() if path == "-" else _read(path)
             text = data.decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            _emit(
-                sys.stderr,
-                f"Lỗi: không đọc được tệp '{path}' ({exc})\nError: cannot read file '{path}' ({exc})\n",
+            vi, en = (
+                ("đầu vào chuẩn", "standard input") if path == "-" else (f"tệp '{path}'", f"file '{path}'")
             )
+            _emit(sys.stderr, f"Lỗi: không đọc được {vi} ({exc})\nError: cannot read {en} ({exc})\n")
             sys.exit(2)
         code, out, err = run(text)
         _emit(sys.stdout, out)

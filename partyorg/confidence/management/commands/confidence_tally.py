@@ -7,6 +7,8 @@ A thin wrapper: the contract and every edge-case decision live in
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 from argparse import ArgumentParser, RawDescriptionHelpFormatter
 from typing import Any
@@ -43,6 +45,8 @@ class Command(BaseCommand):
     )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
+    # ``call_command("confidence_tally", "-", stdin=io.StringIO(...))`` may pass the input stream.
+    stealth_options = ("stdin",)
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         kwargs.setdefault("formatter_class", RawDescriptionHelpFormatter)
@@ -53,11 +57,28 @@ class Command(BaseCommand):
         parser.add_argument("file", help="tệp JSON, hoặc '-' cho stdin / JSON input file, or '-' for stdin")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code, out, err = run_source(options["file"], sys.stdin.buffer)
+        stdin = options.get("stdin") or sys.stdin
+        # Real binary-backed stdin is read as bytes (UTF-8, BOM allowed); a text stream (a test's
+        # StringIO, a replaced sys.stdin) is read as text.
+        source = getattr(stdin, "buffer", stdin)
+        code, out, err = run_source(options["file"], source)
+        _utf8(self.stdout._out, self.stderr._out)
         if out:
             self.stdout.write(out, ending="")
             self.stdout.flush()
         if err:
             self.stderr.write(err, ending="")
             self.stderr.flush()
-        sys.exit(code)
+        if code:
+            # 2 (bad input) or 3 (void for lack of quorum). A valid result returns normally (exit 0),
+            # so ``call_command`` does not raise for it.
+            sys.exit(code)
+
+
+def _utf8(*streams: Any) -> None:
+    """Write the process's own stdout/stderr as UTF-8 whatever the locale (PYTHONIOENCODING=latin-1,
+    LANG=C...): the JSON keeps Vietnamese names unescaped and must never fail half-way."""
+    for stream in streams:
+        if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("_", "-") != "utf-8":
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                stream.reconfigure(encoding="utf-8")
