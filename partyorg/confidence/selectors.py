@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 
 from partyorg.ballots.models import BallotPaper, BoxState, Participation
 from partyorg.core.errors import NotFoundOrForbidden
+from partyorg.core.i18n import pick
 from partyorg.core.scopes import get_in_scope, scope_for
 from partyorg.domain import confidence as cv
 from partyorg.organizations.models import Organization
@@ -308,7 +309,7 @@ def deadlines_of(conf: Conference, *, today: date) -> list[DeadlineRow]:
         got = done.get(d.milestone.value)
         late = (got is not None and got > d.due) or (got is None and today > d.due)
         soon = got is None and today <= d.due <= today + timedelta(days=7)
-        out.append(DeadlineRow(d.milestone.value, d.label_vi, d.due, d.days_before, got, late, soon))
+        out.append(DeadlineRow(d.milestone.value, pick(d.label_vi, d.label_en), d.due, d.days_before, got, late, soon))
     return out
 
 
@@ -452,7 +453,7 @@ def statistics(*, actor: Any, org_id: int | None = None, date_from: date | None 
     reasons: Counter[str] = Counter()
     for rs in exempt.values_list("exemption_reasons", flat=True):
         reasons.update(rs or [])
-    st.exemption_reasons = {cv.ExemptionReason(k).label_vi: v for k, v in reasons.items()}
+    st.exemption_reasons = {pick(cv.ExemptionReason(k).label_vi, cv.ExemptionReason(k).label_en): v for k, v in reasons.items()}
     st.by_band = {b.value: 0 for b in cv.Band}
     st.by_band.update(dict(Counter(rated.values_list("band", flat=True))))
     st.over_half = list(rated.exclude(band=cv.Band.NONE.value).select_related("conference")

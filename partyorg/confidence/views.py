@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partyorg.ballots.models import BoxState, Participation
 from partyorg.core.errors import ApplicationError, Forbidden, NotFoundOrForbidden
 from partyorg.core.forms import apply_error
+from partyorg.core.i18n import pick
 from partyorg.domain import confidence as cv
 from partyorg.members.selectors import MemberFilter, member_list
 
@@ -206,7 +207,7 @@ def detail(request, conference_id: int):
         frozen=cv.parameters_frozen(cv.ConferenceState(conf.state)), report_form=f.ReportForm(initial=report_initial),
         date_form=f.DateForm(initial={"vote_date": conf.vote_date}),
         cases=list(selectors.case_list(actor=request.user).filter(subjects__conference=conf).distinct()),
-        milestone_labels={d.milestone.value: d.label_vi for d in cv.dossier_deadlines(conf.vote_date)}))
+        milestone_labels={d.milestone.value: pick(d.label_vi, d.label_en) for d in cv.dossier_deadlines(conf.vote_date)}))
 
 
 def _participant(request, conf, acc):
@@ -301,7 +302,7 @@ def subject(request, conference_id: int, subject_id: int):
     return render(request, "confidence/subject.html", _ctx(
         conf, "subjects", s=s, facts=facts, dossier=dossier, check=check,
         missing=[_(selectors.DOSSIER_ITEM_LABELS[m.value]) for m in check.missing],
-        reasons=[cv.ExemptionReason(r).label_vi for r in s.exemption_reasons],
+        reasons=[pick(cv.ExemptionReason(r).label_vi, cv.ExemptionReason(r).label_en) for r in s.exemption_reasons],
         criteria=cv.self_report_criteria(cv.RuleSet(conf.rule_set))))
 
 
