@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from partyorg.domain.tree import covering
 
-from .errors import NotFoundOrForbidden
+from .errors import Forbidden, NotFoundOrForbidden
 
 
 @dataclass(frozen=True)
@@ -97,4 +97,13 @@ def get_in_scope(qs: QuerySet, scope_q: Q, **lookup: Any) -> Any:
     obj = qs.filter(scope_q).filter(**lookup).first()
     if obj is None:
         raise NotFoundOrForbidden()
+    return obj
+
+
+def get_for_write(qs: QuerySet, read_q: Q, write_q: Q, **lookup: Any) -> Any:
+    """Fetch one row the actor may change: 404 when it lies outside what they read (nothing is revealed),
+    403 when they read it but may not change it (a leader, a member on their own record)."""
+    obj = get_in_scope(qs, read_q, **lookup)
+    if not qs.filter(write_q).filter(pk=obj.pk).exists():
+        raise Forbidden()
     return obj

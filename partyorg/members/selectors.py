@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
-from partyorg.core.scopes import get_in_scope, scope_for
+from partyorg.core.scopes import get_for_write, get_in_scope, scope_for
 from partyorg.domain import names
 from partyorg.organizations.models import Organization
 
@@ -180,7 +180,10 @@ def member_page_source(*, actor: Any, filters: MemberFilter, qs: QuerySet[Member
 
 
 def member_get(*, actor: Any, member_id: int, write: bool = False) -> Member:
-    return get_in_scope(Member.objects.select_related("cell"), scope_for(actor).member_q(write=write), pk=member_id)
+    scope, qs = scope_for(actor), Member.objects.select_related("cell")
+    if write:
+        return get_for_write(qs, scope.member_q(), scope.member_q(write=True), pk=member_id)
+    return get_in_scope(qs, scope.member_q(), pk=member_id)
 
 
 def position_list(*, actor: Any, org_id: int | None = None, current_only: bool = True) -> QuerySet[Position]:

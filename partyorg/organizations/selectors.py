@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from partyorg.core.scopes import get_in_scope, scope_for
+from partyorg.core.scopes import get_for_write, get_in_scope, scope_for
 from partyorg.domain import names
 
 from .models import Organization, OrganizationVersion, RestructuringLink
@@ -19,8 +19,10 @@ def organization_qs(*, actor: Any, write: bool = False) -> QuerySet[Organization
 
 
 def organization_get(*, actor: Any, org_id: int, write: bool = False) -> Organization:
-    return get_in_scope(Organization.objects.select_related("parent", "successor"),
-                        scope_for(actor).q("path", write=write), pk=org_id)
+    scope, qs = scope_for(actor), Organization.objects.select_related("parent", "successor")
+    if write:
+        return get_for_write(qs, scope.q("path"), scope.q("path", write=True), pk=org_id)
+    return get_in_scope(qs, scope.q("path"), pk=org_id)
 
 
 def organization_roots(*, actor: Any) -> list[Organization]:

@@ -106,3 +106,15 @@ def test_pages_issue_list_and_receive(world):
     assert resp.status_code == 302
     assert Member.objects.get(pk=m.pk).cell_id == world.cell4.pk
     assert "GGT 7" in sender.get("/members/letters/").content.decode()
+
+
+def test_read_only_roles_get_403_on_write_pages_and_outsiders_404(world):
+    leader, outsider = Client(), Client()
+    leader.force_login(world.users["leader_p1"])
+    outsider.force_login(world.users["staff_p2"])
+    m = world.members["m1"]
+    assert leader.get(f"/members/{m.pk}/").status_code == 200
+    assert leader.get(f"/members/{m.pk}/edit/").status_code == 403  # reads it, may not change it
+    assert outsider.get(f"/members/{m.pk}/edit/").status_code == 404  # not told that it exists
+    assert leader.get(f"/org/{world.c1.pk}/rename/").status_code == 403
+    assert outsider.get(f"/org/{world.c1.pk}/rename/").status_code == 404
