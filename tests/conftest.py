@@ -18,10 +18,18 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from partyorg.accounts.models import Role, RoleGrant, User
 
 PASSWORD = "Test-password-2026!"
+
+# Property tests must not depend on the machine's speed (no per-example deadline, no "too slow" health
+# check: CI machines are shared) and must give the same verdict on every run (derandomized).
+hypothesis_settings.register_profile("partyorg", deadline=None, derandomize=True,
+                                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "partyorg"))
 _HASH: list[str] = []
 
 
