@@ -15,6 +15,7 @@ from django.db.models import Case, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 
 from partyorg.core.errors import NotFoundOrForbidden
+from partyorg.core.i18n import pick
 from partyorg.core.scopes import get_in_scope, scope_for
 from partyorg.domain.rating import LEVELS_BEST_FIRST, Level, RuleSet, apply_quota, within_quota
 from partyorg.domain.rating.common import permille
@@ -260,7 +261,7 @@ def subject_page(*, actor: Any, r: Rating) -> SubjectPage:
         rep = linkage_report(level=Level(level), led_unit_level=Level(led) if led else None,
                              state_level=Level(r.state_level) if r.state_level else None,
                              quarterly_levels=quarters, defaults=rating_defaults())
-        warnings += [f"{w.rule}: {w.message_vi}" for w in rep.warnings]
+        warnings += [f"{w.rule}: {pick(w.message_vi, w.message_en)}" for w in rep.warnings]
     distribution = None
     if r.body == Body.ORGANIZATION:
         levels = [Level(x) for x in Rating.objects.filter(period_label=r.period_label, member__isnull=False,

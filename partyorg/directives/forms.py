@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partyorg.core.i18n import pick
 from partyorg.domain import directives as rules
 from partyorg.organizations.models import OrgType
 
@@ -237,10 +238,10 @@ class ReportForm(forms.Form):
         for ind in template.indicators:
             computed = ind.rule is rules.RollupRule.COMPUTED
             self.fields[f"i_{ind.code}"] = forms.IntegerField(
-                label=ind.label_vi, required=False, min_value=0 if not computed else None,
+                label=pick(ind.label_vi, ind.label_en), required=False, min_value=0 if not computed else None,
                 disabled=locked or computed)
         for sec in template.sections:
-            self.fields[f"s_{sec.code}"] = forms.CharField(label=sec.title_vi, required=False, disabled=locked,
+            self.fields[f"s_{sec.code}"] = forms.CharField(label=pick(sec.title_vi, sec.title_en), required=False, disabled=locked,
                                                            widget=forms.Textarea(attrs={"rows": 4}))
 
     def values(self) -> dict[str, int | None]:

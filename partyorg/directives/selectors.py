@@ -40,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Substr
 
 from partyorg.core.errors import NotFoundOrForbidden
+from partyorg.core.i18n import pick
 from partyorg.core.scopes import Scope, get_in_scope, scope_for
 from partyorg.domain import directives as rules
 from partyorg.domain.names import fold, search_terms
@@ -765,7 +766,7 @@ def open_items(*, actor: Any, today: date, orgs: list[Organization] | None = Non
         r = PeriodicReport.objects.filter(template=t, organization=org, year=period.year, index=period.index).first()
         subs = _submission(r.submitted_on) if r is not None and r.state == ReportState.SUBMITTED else ()
         items.append(rules.OpenItem(f"rep:{t.pk}:{org.pk}:{period.year}:{period.index}", rules.ItemKind.REPORT,
-                                    f"{t.name} {period.label_vi} – {org.name}", due, subs))
+                                    f"{t.name} {pick(period.label_vi, period.label_en)} – {org.name}", due, subs))
     return list(rules.reminders_for(items, today))
 
 
