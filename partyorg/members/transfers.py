@@ -11,7 +11,7 @@ cancelled letter puts the member back as they were.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -167,6 +167,17 @@ def letters_incoming(*, actor: Any) -> QuerySet[TransferLetter]:
     """Letters waiting for the actor's side to receive them."""
     scope = scope_for(actor)
     return letters_in_scope(actor=actor).filter(scope.q("to_path", write=True), status=LetterStatus.ISSUED)
+
+
+LETTER_REMINDER_DAYS = 30  # [default] a letter not received after this many days is shown to the sender
+
+
+def letters_unreceived(*, actor: Any, today: date, days: int = LETTER_REMINDER_DAYS) -> QuerySet[TransferLetter]:
+    """The actor's own letters still not received ``days`` after they were issued (the member may never
+    have presented it): for the sending commission to follow up."""
+    scope = scope_for(actor)
+    return letters_in_scope(actor=actor).filter(scope.q("from_path", write=True), status=LetterStatus.ISSUED,
+                                                issued_on__lte=today - timedelta(days=days))
 
 
 def letter_sides(*, actor: Any, letter: TransferLetter) -> dict[str, bool]:

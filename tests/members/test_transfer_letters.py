@@ -118,3 +118,14 @@ def test_read_only_roles_get_403_on_write_pages_and_outsiders_404(world):
     assert outsider.get(f"/members/{m.pk}/edit/").status_code == 404  # not told that it exists
     assert leader.get(f"/org/{world.c1.pk}/rename/").status_code == 403
     assert outsider.get(f"/org/{world.c1.pk}/rename/").status_code == 404
+
+
+def test_sender_is_reminded_of_letters_not_received_after_30_days(world):
+    letter = _issue(world)  # issued 2026-03-01
+    sender = world.users["staff_p1"]
+    assert list(t.letters_unreceived(actor=sender, today=date(2026, 3, 30))) == []
+    assert list(t.letters_unreceived(actor=sender, today=date(2026, 3, 31))) == [letter]  # [default] 30 days
+    assert list(t.letters_unreceived(actor=world.users["staff_p2"], today=date(2026, 3, 31))) == []
+    c = Client()
+    c.force_login(sender)
+    assert "chưa được tiếp nhận sau 30 ngày" in c.get("/").content.decode()  # today is long after March 2026
