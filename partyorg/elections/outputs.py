@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -35,19 +36,19 @@ RULE_SET_NAMES = {
     el.RuleSet.QC190_2024.value: "Quy chế bầu cử trong Đảng ban hành kèm theo Quyết định số 190-QĐ/TW ngày 10/10/2024",
 }
 INVALID_REASONS = {
-    "not_issued_by_committee": "Không phải phiếu do Ban Kiểm phiếu phát ra",
-    "written_in_name": "Ghi thêm tên người ngoài danh sách",
-    "identifying_mark": "Có chữ ký hoặc dấu hiệu riêng",
-    "more_kept_than_seats": "Bầu thừa số lượng cần bầu",
-    "all_struck": "Gạch hết tên trong danh sách",
-    "partial_strike_ruled_invalid": "Gạch một phần tên, Ban Kiểm phiếu kết luận không hợp lệ",
-    "one_person_box_count": "Bầu một người: đánh cả hai ô hoặc không đánh ô nào",
+    "not_issued_by_committee": gettext_noop("Không phải phiếu do Ban Kiểm phiếu phát ra"),
+    "written_in_name": gettext_noop("Ghi thêm tên người ngoài danh sách"),
+    "identifying_mark": gettext_noop("Có chữ ký hoặc dấu hiệu riêng"),
+    "more_kept_than_seats": gettext_noop("Bầu thừa số lượng cần bầu"),
+    "all_struck": gettext_noop("Gạch hết tên trong danh sách"),
+    "partial_strike_ruled_invalid": gettext_noop("Gạch một phần tên, Ban Kiểm phiếu kết luận không hợp lệ"),
+    "one_person_box_count": gettext_noop("Bầu một người: đánh cả hai ô hoặc không đánh ô nào"),
 }
 NEXT_STEPS = {
-    el.NextStep.DONE.value: "Đã bầu đủ số lượng.",
-    el.NextStep.TIE_REVOTE.value: "Có người bằng phiếu ở vị trí cuối: bầu lại giữa những người bằng phiếu (EL-40).",
-    el.NextStep.FURTHER_ROUND.value: "Chưa bầu đủ số lượng: đại hội quyết định có bầu tiếp hay không (EL-41, EL-42).",
-    el.NextStep.RERUN_VOTE.value: "Không thu được phiếu: tổ chức bỏ phiếu lại (EL-45).",
+    el.NextStep.DONE.value: gettext_noop("Đã bầu đủ số lượng."),
+    el.NextStep.TIE_REVOTE.value: gettext_noop("Có người bằng phiếu ở vị trí cuối: bầu lại giữa những người bằng phiếu (EL-40)."),
+    el.NextStep.FURTHER_ROUND.value: gettext_noop("Chưa bầu đủ số lượng: đại hội quyết định có bầu tiếp hay không (EL-41, EL-42)."),
+    el.NextStep.RERUN_VOTE.value: gettext_noop("Không thu được phiếu: tổ chức bỏ phiếu lại (EL-45)."),
 }
 
 

@@ -381,8 +381,9 @@ def round_view(request, round_id: int):
         "rnd": rnd, "it": rnd.item, "c": rnd.item.congress, "box": box, "rows": selectors.result_rows(rnd),
         "candidates": selectors.ballot_rows(rnd), "counts": ballot_services.participation_counts(box),
         "entries": entries, "count_form": count_form, "invalid": [
-            (outputs.INVALID_REASONS.get(k, k), v) for k, v in rnd.invalid_reasons.items()],
-        "next_step": outputs.NEXT_STEPS.get(rnd.next_step, ""),
+            (_(outputs.INVALID_REASONS[k]) if k in outputs.INVALID_REASONS else k, v)
+            for k, v in rnd.invalid_reasons.items()],
+        "next_step": _(outputs.NEXT_STEPS[rnd.next_step]) if rnd.next_step in outputs.NEXT_STEPS else "",
         "can_write": scope_for(request.user).covers_path(rnd.item.congress.org_path, write=True)})
 
 
