@@ -7,15 +7,13 @@ A thin wrapper: the contract and every edge-case decision live in
 
 from __future__ import annotations
 
-import contextlib
-import io
-import sys
-from argparse import ArgumentParser, RawDescriptionHelpFormatter
-from typing import Any
+from argparse import RawDescriptionHelpFormatter
+from typing import IO, Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from partyorg.contracts.confidence_tally import run_source
+from partyorg.core.management.contract_command import ContractCommand
 
 EPILOG = """\
 Đầu ra / Output: JSON (rule_set, quorum, ballots, subjects[...]) trên stdout.
@@ -38,47 +36,19 @@ Quy ước / Decisions:
 """
 
 
-class Command(BaseCommand):
+class Command(ContractCommand):
     help = (
         "Tính kết quả lấy phiếu tín nhiệm từ tệp JSON (hoặc '-' để đọc stdin). "
         "Tally a confidence rating vote from a JSON file (or '-' for stdin)."
     )
-    requires_system_checks: list[str] = []
-    requires_migrations_checks = False
-    # ``call_command("confidence_tally", "-", stdin=io.StringIO(...))`` may pass the input stream.
-    stealth_options = ("stdin",)
+    file_help = "tệp JSON, hoặc '-' cho stdin / JSON input file, or '-' for stdin"
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         kwargs.setdefault("formatter_class", RawDescriptionHelpFormatter)
         kwargs.setdefault("epilog", EPILOG)
         return super().create_parser(prog_name, subcommand, **kwargs)
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("file", help="tệp JSON, hoặc '-' cho stdin / JSON input file, or '-' for stdin")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        stdin = options.get("stdin") or sys.stdin
-        # Real binary-backed stdin is read as bytes (UTF-8, BOM allowed); a text stream (a test's
-        # StringIO, a replaced sys.stdin) is read as text.
-        source = getattr(stdin, "buffer", stdin)
-        code, out, err = run_source(options["file"], source)
-        _utf8(self.stdout._out, self.stderr._out)
-        if out:
-            self.stdout.write(out, ending="")
-            self.stdout.flush()
-        if err:
-            self.stderr.write(err, ending="")
-            self.stderr.flush()
-        if code:
-            # 2 (bad input) or 3 (void for lack of quorum). A valid result returns normally (exit 0),
-            # so ``call_command`` does not raise for it.
-            sys.exit(code)
-
-
-def _utf8(*streams: Any) -> None:
-    """Write the process's own stdout/stderr as UTF-8 whatever the locale (PYTHONIOENCODING=latin-1,
-    LANG=C...): the JSON keeps Vietnamese names unescaped and must never fail half-way."""
-    for stream in streams:
-        if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("_", "-") != "utf-8":
-            with contextlib.suppress(ValueError, io.UnsupportedOperation):
-                stream.reconfigure(encoding="utf-8")
+    def run_contract(self, path: str, stdin: IO[Any]) -> tuple[int, str, str]:
+        # The contract reads the input itself (a missing file, non-UTF-8 bytes: exit 2 with its messages);
+        # a binary-backed stdin is read as bytes, a text stream (a test's StringIO) as text.
+        return run_source(path, getattr(stdin, "buffer", stdin))
