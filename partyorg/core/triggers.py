@@ -27,22 +27,23 @@ SQLITE_UP = [
 SQLITE_DOWN = ["DROP TRIGGER IF EXISTS audit_no_update;", "DROP TRIGGER IF EXISTS audit_no_delete;"]
 
 
-def install(connection) -> None:
+def run_vendor_sql(connection, *, postgresql: str, sqlite: list[str]) -> None:
+    """Run the PostgreSQL script or the SQLite statements (one per execute), by the connection's vendor;
+    other vendors get nothing. Shared by every trigger set of the project (here, ``members.counts``)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(PG_UP)
+            cur.execute(postgresql)
         elif connection.vendor == "sqlite":
-            for sql in SQLITE_UP:
+            for sql in sqlite:
                 cur.execute(sql)
+
+
+def install(connection) -> None:
+    run_vendor_sql(connection, postgresql=PG_UP, sqlite=SQLITE_UP)
 
 
 def remove(connection) -> None:
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(PG_DOWN)
-        elif connection.vendor == "sqlite":
-            for sql in SQLITE_DOWN:
-                cur.execute(sql)
+    run_vendor_sql(connection, postgresql=PG_DOWN, sqlite=SQLITE_DOWN)
 
 
 @contextmanager

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from partyorg.core.triggers import run_vendor_sql
+
 TABLE = "members_cellstatuscount"
 UPSERT = (f"INSERT INTO {TABLE} (cell_id, status, n) {{select}} "
           f"ON CONFLICT (cell_id, status) DO UPDATE SET n = {TABLE}.n + EXCLUDED.n;")
@@ -71,21 +73,11 @@ SQLITE_DOWN = ["DROP TRIGGER IF EXISTS member_cellcount_ins;", "DROP TRIGGER IF 
 
 
 def install(connection: Any) -> None:
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(PG_UP)
-        elif connection.vendor == "sqlite":
-            for sql in SQLITE_UP:
-                cur.execute(sql)
+    run_vendor_sql(connection, postgresql=PG_UP, sqlite=SQLITE_UP)
 
 
 def remove(connection: Any) -> None:
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(PG_DOWN)
-        elif connection.vendor == "sqlite":
-            for sql in SQLITE_DOWN:
-                cur.execute(sql)
+    run_vendor_sql(connection, postgresql=PG_DOWN, sqlite=SQLITE_DOWN)
 
 
 def rebuild(connection: Any) -> None:
