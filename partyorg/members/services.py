@@ -168,6 +168,15 @@ def member_update(*, actor: Any, member_id: int, changes: dict[str, Any], today:
         return m
 
 
+def record_status(m: Member, new_status: str, effective_on: date, reason: str, decision_ref: str,
+                  also_saved: tuple[str, ...] = ()) -> None:
+    """Write a status change and its history row (the caller has checked it and audits it)."""
+    MemberStatusChange.objects.create(member=m, from_status=m.status, to_status=new_status,
+                                      effective_on=effective_on, reason=reason, decision_ref=decision_ref)
+    m.status = new_status
+    m.save(update_fields=["status", *also_saved, "updated_at"])
+
+
 def member_change_status(*, actor: Any, member_id: int, new_status: str, effective_on: date, reason: str = "",
                          decision_ref: str = "") -> Member:
     with transaction.atomic():
@@ -180,11 +189,8 @@ def member_change_status(*, actor: Any, member_id: int, new_status: str, effecti
             for p in rules.check_member_dates(date_of_birth=m.date_of_birth, admitted_on=m.admitted_on,
                                               official_on=effective_on, today=max(effective_on, timezone.localdate())):
                 raise ApplicationError(p.message_vi, p.message_en, field="effective_on")
-        MemberStatusChange.objects.create(member=m, from_status=m.status, to_status=new_status,
-                                          effective_on=effective_on, reason=reason, decision_ref=decision_ref)
         old = m.status
-        m.status = new_status
-        m.save(update_fields=["status", "official_on", "updated_at"])
+        record_status(m, new_status, effective_on, reason, decision_ref, also_saved=("official_on",))
         audit_record(actor=actor, action="member.status", target=m, org_path=m.org_path,
                      before={"status": old}, after={"status": new_status, "effective_on": effective_on.isoformat(),
                                                     "reason": reason, "decision_ref": decision_ref})

@@ -29,20 +29,12 @@ from .models import (
     LetterStatus,
     Member,
     MemberStatus,
-    MemberStatusChange,
     TransferLetter,
 )
-from .services import _locked_member
+from .services import _locked_member, record_status
 
 # Addressees a letter may name outside the sender's scope: the Centre and the committees directly under it.
 MAX_FOREIGN_DEPTH = 2
-
-
-def _set_status(m: Member, new: str, on: date, reason: str, ref: str) -> None:
-    MemberStatusChange.objects.create(member=m, from_status=m.status, to_status=new, effective_on=on, reason=reason,
-                                      decision_ref=ref)
-    m.status = new
-    m.save(update_fields=["status", "updated_at"])
 
 
 def letter_issue(*, actor: Any, member_id: int, to_org_id: int, number: str, issued_on: date,
@@ -72,7 +64,7 @@ def letter_issue(*, actor: Any, member_id: int, to_org_id: int, number: str, iss
         letter = TransferLetter.objects.create(member=m, from_cell=m.cell, from_path=m.cell.path, to_org=dest,
                                                to_path=dest.path, number=number.strip(), issued_on=issued_on,
                                                note=note, previous_status=m.status)
-        _set_status(m, MemberStatus.TRANSFERRED_OUT, issued_on, f"Giấy giới thiệu đến {dest.name}", letter.number)
+        record_status(m, MemberStatus.TRANSFERRED_OUT, issued_on, f"Giấy giới thiệu đến {dest.name}", letter.number)
         audit_record(actor=actor, action="member.letter_issue", target=letter, org_path=m.org_path,
                      after={"member": m.pk, "to_org": dest.pk, "number": letter.number,
                             "issued_on": issued_on.isoformat()})
@@ -115,7 +107,7 @@ def letter_receive(*, actor: Any, letter_id: int, cell_id: int, received_on: dat
                                       decision_ref=letter.number)
         m.cell, m.org_path = cell, cell.path
         m.save(update_fields=["cell", "org_path", "updated_at"])
-        _set_status(m, letter.previous_status, received_on, f"Tiếp nhận theo giấy giới thiệu {letter.number}",
+        record_status(m, letter.previous_status, received_on, f"Tiếp nhận theo giấy giới thiệu {letter.number}",
                     letter.number)
         letter.status, letter.received_cell, letter.closed_on = LetterStatus.RECEIVED, cell, received_on
         letter.save(update_fields=["status", "received_cell", "closed_on"])
@@ -130,7 +122,7 @@ def _undo(actor: Any, letter_id: int, *, end: str, on: date, reason: str) -> Tra
     with transaction.atomic():
         letter = _locked_letter(actor, letter_id, end=end)
         m = Member.objects.select_for_update().get(pk=letter.member_id)
-        _set_status(m, letter.previous_status, on, reason, letter.number)
+        record_status(m, letter.previous_status, on, reason, letter.number)
         letter.status = LetterStatus.RETURNED if end == "to" else LetterStatus.CANCELLED
         letter.closed_on, letter.close_reason = on, reason.strip()
         letter.save(update_fields=["status", "closed_on", "close_reason"])
