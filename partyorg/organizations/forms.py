@@ -33,9 +33,6 @@ class MergeForm(DecisionForm):
     new_code = forms.CharField(label=_("Mã tổ chức mới"), max_length=40, required=False)
     new_type = forms.ChoiceField(label=_("Loại tổ chức mới"), choices=[("", "—"), *OrgType.choices], required=False)
 
-    def source_ids(self) -> list[int]:
-        return list(self.cleaned_data["sources"])
-
 
 class DissolveForm(DecisionForm):
     pass

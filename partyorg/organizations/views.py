@@ -82,13 +82,6 @@ def _restructure(request, org_id: int, form_class, title: str, run):
             result = run(org, form)
         except ApplicationError as exc:
             apply_error(form, exc)
-        except Exception as exc:  # form-level parse errors raised by the form helpers
-            from django import forms as djforms
-
-            if isinstance(exc, djforms.ValidationError):
-                form.add_error(None, exc)
-            else:
-                raise
         else:
             messages.success(request, _("Đã ghi nhận quyết định."))
             return redirect("organizations:detail", org_id=result.pk)
@@ -122,7 +115,7 @@ def merge(request, org_id: int):
         if not d.get("target"):
             new_target = {"parent_id": org.pk, "name": d.get("new_name", ""), "code": d.get("new_code", ""),
                           "org_type": d.get("new_type", "")}
-        return services.organizations_merge(actor=request.user, source_ids=f.source_ids(), decision=f.decision(),
+        return services.organizations_merge(actor=request.user, source_ids=d["sources"], decision=f.decision(),
                                             target_id=d.get("target"), new_target=new_target)
     return _restructure(request, org_id, MergeForm, _("Hợp nhất / sáp nhập tổ chức"), run)
 
